@@ -1,0 +1,30 @@
+"""The fixed label ids of ../shared/C177_LABELS.md: homeworker status, C177 topics, coverage."""
+
+STATUSES = ("explicit", "excludes", "general", "none")
+
+# topic id -> (the C177 / R184 article it reflects, short English name)
+TOPICS: dict[str, tuple[str, str]] = {
+    "definition": ("C177 Art. 1", "Definition of home work and homeworker"),
+    "scope": ("C177 Art. 2", "Scope of the law"),
+    "national_policy": ("C177 Art. 3, 5", "National policy and consultation"),
+    "equal_treatment": ("C177 Art. 4(1)", "Equality of treatment"),
+    "organising": ("C177 Art. 4(2)(a)", "Right to organise and bargain"),
+    "non_discrimination": ("C177 Art. 4(2)(b)", "Protection against discrimination"),
+    "safety_health": ("C177 Art. 4(2)(c), 7", "Occupational safety and health"),
+    "remuneration": ("C177 Art. 4(2)(d); R184 14-17", "Remuneration"),
+    "social_security": ("C177 Art. 4(2)(e)", "Statutory social security"),
+    "training": ("C177 Art. 4(2)(f)", "Access to training"),
+    "minimum_age": ("C177 Art. 4(2)(g)", "Minimum age"),
+    "maternity": ("C177 Art. 4(2)(h)", "Maternity protection"),
+    "statistics": ("C177 Art. 6", "Labour statistics"),
+    "intermediaries": ("C177 Art. 8", "Intermediaries and liability"),
+    "inspection": ("C177 Art. 9(1)", "Labour inspection"),
+    "remedies": ("C177 Art. 9(2)", "Remedies and penalties"),
+    "records": ("R184 6-8", "Registers and written particulars"),
+    "working_time": ("R184 23-24", "Working time, rest and leave"),
+    "termination": ("R184 25", "Termination of employment"),
+}
+TOPIC_IDS = tuple(TOPICS)
+
+# Coverage of one jurisdiction for one topic, strongest first.
+COVERAGES = ("explicit", "via_scope", "excluded", "general_only", "absent")

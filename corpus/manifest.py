@@ -1,0 +1,101 @@
+"""Manifests (TSV or CSV) and folders: what to ingest, with each document's metadata."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.model import DocumentMeta
+
+# File endings we look for when given a folder; a file given by name is always tried.
+LAW_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".html", ".htm", ".txt", ".json"}
+
+
+class ManifestError(Exception):
+    """A manifest that cannot be used; the message names the file and the line."""
+
+
+@dataclass
+class Entry:
+    """One document to ingest: a local path or a URL to fetch, and what we know of it."""
+
+    location: str  # a path (absolute, or relative to the manifest) or an http(s) URL
+    meta: DocumentMeta
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+def read_manifest(path: Path) -> tuple[list[Entry], list[str]]:
+    """Entries of a manifest and a message for each row that was skipped.
+
+    Needs a `file` or `url` column; `jurisdiction`, `language`, `title`, `year` are read when
+    present. Paths are relative to the manifest's folder."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ManifestError(f"{path.name}: cannot read manifest ({error.strerror})") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ManifestError(f"{path.name}: the manifest is empty")
+    delimiter = "\t" if "\t" in lines[0] else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    rows = list(reader)
+    if not columns & {"file", "url"}:
+        raise ManifestError(
+            f"{path.name}: needs a 'file' or 'url' column (found: {', '.join(sorted(columns))})"
+        )
+    entries, skipped = [], []
+    for number, row in enumerate(rows, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        location = row.get("file") or row.get("url") or ""
+        if not location:
+            skipped.append(f"{path.name} line {number}: no file or url, skipped")
+            continue
+        year_text = row.get("year", "")
+        if year_text and not year_text.isdigit():
+            skipped.append(
+                f"{path.name} line {number}: year {year_text!r} is not a number, ignored"
+            )
+        if not location.startswith(("http://", "https://")):
+            location = str((path.parent / location).resolve())
+        entries.append(
+            Entry(
+                location=location,
+                meta=DocumentMeta(
+                    jurisdiction=row.get("jurisdiction", ""),
+                    language=row.get("language", ""),
+                    title=row.get("title", ""),
+                    year=int(year_text) if year_text.isdigit() else None,
+                    source=location,
+                ),
+            )
+        )
+    return entries, skipped
+
+
+def entries_from_paths(paths: list[Path]) -> tuple[list[Entry], list[str]]:
+    """Files named directly, and law files found in folders (recursively)."""
+    entries, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in LAW_SUFFIXES)
+            if not found:
+                problems.append(f"{path}: no law files found in this folder")
+            files = found
+        elif path.exists():
+            files = [path]
+        else:
+            problems.append(f"{path}: no such file or folder")
+            continue
+        for file in files:
+            location = str(file.resolve())
+            entries.append(Entry(location=location, meta=DocumentMeta(source=location)))
+    return entries, problems
