@@ -442,6 +442,13 @@ class Store:
             raise KeyError(f"no provision {provision_id}")
         return found[0]
 
+    def provision_ids(self, document_id: int) -> list[int]:
+        """A document's provision ids in document order, to attach tags made from the same list."""
+        rows = self.db.execute(
+            "SELECT id FROM provisions WHERE document_id = ? ORDER BY seq", (document_id,)
+        )
+        return [row[0] for row in rows]
+
     def search(self, query: str, limit: int = 200) -> list[int]:
         """Provision ids matching a full-text query, best first."""
         # Quote every word so that user input is never read as FTS syntax.

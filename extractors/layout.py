@@ -26,14 +26,24 @@ _HEADING_START = re.compile(
 
 # A hyphen before one of these is a suspended compound ("Betriebs- oder", "pre- and
 # post-natal"), not a broken word, so it stays.
-_CONJUNCTIONS = frozenset(
-    "und oder bzw sowie bis and or nor y e o u ni et ou en".split()
-)
+_CONJUNCTIONS = frozenset("und oder bzw sowie bis and or nor y e o u ni et ou en".split())
 # English prefixes whose hyphen is part of the word ("self-employed", "non-payment").
 _KEEP_PREFIXES = frozenset("self non well ex part full half cross".split())
 
 _CID = re.compile(r"\(cid:\d+\)")
 _HYPHEN_END = re.compile(r"([^\W\d_]+)[-\u00ad]$")
+
+
+# A footer ending in "Page 3 of 10" / "Página 3 de 10" is page furniture whatever precedes it.
+_PAGE_OF = re.compile(
+    r"\b(?:page|página|pagina|pág\.?|seite)\s*\d{1,4}\s*(?:of|de|sur|von|/)\s*\d{1,4}\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_page_footer(text: str) -> bool:
+    """A line ending in "Page N of M" (in any of our languages)."""
+    return bool(_PAGE_OF.search(text))
 
 
 def is_page_number(text: str) -> bool:

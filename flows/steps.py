@@ -1,21 +1,30 @@
 """The pipeline's steps as plain functions (no Prefect): the flows and the CLI call these.
 
 One document at a time: read -> detect language -> split -> store; then tag -> store.
+`extract` and `tag_provisions` do the CPU work and return plain data, so that the flow can run
+them in worker processes while it alone writes to the store.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-
-from extractors.language import detect
-from extractors.provisions import split
+from typing import Protocol
 
 import extractors
-from corpus.model import DocumentMeta, ExtractionError, sha256_file
-from corpus.store import Store
+from corpus.model import (
+    DocumentMeta,
+    ExtractedDocument,
+    ExtractionError,
+    Provision,
+    Tag,
+    sha256_file,
+)
+from corpus.store import Store, StoredDocument
+from extractors.language import detect
+from extractors.provisions import split
 
 
 @dataclass
@@ -45,32 +54,46 @@ def extractor_version() -> str:
     return folder_version(Path(extractors.__file__).parent)
 
 
-def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> Outcome:
-    """Read, split and store one file, unless the same bytes were already stored by the same
-    extractor. Bad files give a failed outcome naming the file; nothing stored is touched."""
+def reusable(store: Store, sha256: str, meta: DocumentMeta) -> StoredDocument | None:
+    """The stored document with these bytes if the current extractor made it, else None.
+
+    A reused document becomes the current version of its source again, and takes the manifest's
+    jurisdiction, title and year, without being read again."""
+    stored = store.document(sha256)
+    if stored is None or stored.extractor_version != extractor_version():
+        return None
+    source = meta.source or stored.source
+    if not stored.current or stored.source != source:
+        store.set_current(sha256, source)
+    if meta.jurisdiction and (meta.jurisdiction, meta.title, meta.year) != (
+        stored.jurisdiction,
+        stored.title,
+        stored.year,
+    ):
+        store.update_metadata(sha256, meta)
+    return store.document(sha256)
+
+
+@dataclass
+class Extracted:
+    """A file read and split into provisions, not yet stored: plain data a worker hands back."""
+
+    sha256: str
+    document: ExtractedDocument
+    language: str
+    provisions: list[Provision]
+
+
+def extract(path: Path, meta: DocumentMeta, ocr: bool = False) -> Extracted:
+    """Read, detect the language and split one file. Raises ExtractionError for a bad file."""
     name = path.name
     try:
         sha256 = sha256_file(path)
     except OSError as error:
-        return Outcome(name, "failed", f"{name}: cannot read file ({error.strerror})")
-    source = meta.source or str(path)
-    stored = store.document(sha256)
-    if stored is not None and stored.extractor_version == extractor_version():
-        if not stored.current or stored.source != source:
-            store.set_current(sha256, source)
-        if meta.jurisdiction and (meta.jurisdiction, meta.title, meta.year) != (
-            stored.jurisdiction,
-            stored.title,
-            stored.year,
-        ):
-            store.update_metadata(sha256, meta)
-        return Outcome(name, "unchanged", document_id=stored.id)
-    try:
-        extracted = extractors.read(path, ocr=ocr)
-        language = detect(extracted.text)
-        provisions = split(extracted, language)
-    except ExtractionError as error:
-        return Outcome(name, "failed", str(error))
+        raise ExtractionError(path, f"cannot read file ({error.strerror})") from error
+    extracted = extractors.read(path, ocr=ocr)
+    language = detect(extracted.text)
+    provisions = split(extracted, language)
     warnings = list(extracted.warnings)
     if meta.language and language != meta.language:
         warnings.append(
@@ -79,9 +102,90 @@ def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> O
     if not provisions:
         warnings.append(f"{name}: no articles or sections found; stored as text only")
     extracted.warnings = warnings
+    return Extracted(sha256, extracted, language, provisions)
+
+
+def save(store: Store, meta: DocumentMeta, item: Extracted) -> Outcome:
+    """Store an extracted document and its provisions in one transaction."""
     document_id = store.save_document(
-        sha256, meta, extracted, language, provisions, extractor_version()
+        item.sha256, meta, item.document, item.language, item.provisions, extractor_version()
     )
     return Outcome(
-        name, "ingested", document_id=document_id, provisions=len(provisions), warnings=warnings
+        Path(item.document.path).name,
+        "ingested",
+        document_id=document_id,
+        provisions=len(item.provisions),
+        warnings=item.document.warnings,
     )
+
+
+def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> Outcome:
+    """Read, split and store one file, unless the same bytes were already stored by the same
+    extractor. Bad files give a failed outcome naming the file; nothing stored is touched."""
+    name = path.name
+    try:
+        sha256 = sha256_file(path)
+    except OSError as error:
+        return Outcome(name, "failed", f"{name}: cannot read file ({error.strerror})")
+    stored = reusable(store, sha256, replace(meta, source=meta.source or str(path)))
+    if stored is not None:
+        return Outcome(name, "unchanged", document_id=stored.id)
+    try:
+        item = extract(path, meta, ocr=ocr)
+    except ExtractionError as error:
+        return Outcome(name, "failed", str(error))
+    return save(store, meta, item)
+
+
+# ---- tagging ------------------------------------------------------------------------------
+
+
+class TaggerLike(Protocol):
+    """What the steps need of `classifiers.tagger.Tagger`."""
+
+    version: str
+
+    def tag(self, provisions: list[Provision], language: str, document_title: str) -> list[Tag]: ...
+
+
+def load_tagger(model_dir: str | None = None) -> TaggerLike:
+    """The tagger, loaded once per process (workers reuse it for every document they tag)."""
+    return _load_tagger(model_dir or "")
+
+
+@cache
+def _load_tagger(model_dir: str) -> TaggerLike:
+    from classifiers.tagger import Tagger  # heavy: spaCy and the models
+
+    return Tagger.load(Path(model_dir) if model_dir else None)
+
+
+def needs_tagging(store: Store, document_id: int, version: str) -> bool:
+    """True unless every provision of the document carries a tag of this model version."""
+    return not store.tagged_with(document_id) <= {version}
+
+
+def tag_provisions(
+    tagger: TaggerLike, provisions: list[Provision], language: str, title: str
+) -> list[Tag]:
+    """Tags for one document's provisions, stamped with the tagger's version (the skip test
+    compares it with `tagger.version`, so the two must be the same string)."""
+    if not provisions:
+        return []
+    tags = tagger.tag(provisions, language, title)
+    if len(tags) != len(provisions):
+        raise ValueError(f"the tagger returned {len(tags)} tags for {len(provisions)} provisions")
+    for tag_ in tags:
+        tag_.model_version = tagger.version
+    return tags
+
+
+def tag(store: Store, tagger: TaggerLike, document_id: int, force: bool = False) -> Outcome:
+    """Tag a stored document's provisions, unless they already carry this model version's tags."""
+    document = store.document_by_id(document_id)
+    if not force and not needs_tagging(store, document_id, tagger.version):
+        return Outcome(document.name, "tag-unchanged", document_id=document_id)
+    stored = store.provisions(document_id=document_id)
+    tags = tag_provisions(tagger, [p.provision for p in stored], document.language, document.title)
+    store.save_tags({p.id: t for p, t in zip(stored, tags, strict=True)})
+    return Outcome(document.name, "tagged", document_id=document_id, provisions=len(tags))

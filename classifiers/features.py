@@ -1,0 +1,283 @@
+"""From provision rows to model inputs: the spaCy marks of a row and the feature union.
+
+A row is one provision read in its context: a dict (or a DataFrame row) with `text`,
+`heading`, `context` (the headings above it, a list or one joined string), `title` (the
+document's title) and `language`. `analyse(rows)` runs the spaCy pipelines over them once
+(`nlp.pipe` for the texts, a per-process cache for headings, contexts and titles, which
+repeat) and returns `RowMarks`; `MarksFeaturizer` turns marks into numbers and
+`build_features()` joins them with TF-IDF word and character n-grams.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from spacy.tokens import Doc
+
+from classifiers.nlp import get_nlp, pipeline_language
+from corpus.labels import TOPIC_IDS
+
+MARKS_KEY = "_marks"  # rows may carry precomputed RowMarks under this key
+CONTEXT_SEP = " / "
+
+# "section 12", "art. 5", "§ 7a", "artículo 3", "статья 310": references to other provisions
+_REF = re.compile(
+    r"(?i)(?:\b(?:sections?|s\.|ss\.|art(?:icles?|ículos?|iculos?|ikel|igos?|\.)|paragraphs?|"
+    r"párrafos?|incisos?|leden|lid|statja|стать[яиюей])\s*|§+\s*)\d"
+)
+
+
+def as_records(X: Any) -> list[dict[str, Any]]:
+    """Rows as dicts, from a list of dicts or a pandas DataFrame."""
+    if hasattr(X, "to_dict") and not isinstance(X, dict):
+        return list(X.to_dict("records"))
+    return list(X)
+
+
+def field_text(row: dict[str, Any], name: str) -> str:
+    value = row.get(name) or ""
+    if isinstance(value, (list, tuple)):
+        return CONTEXT_SEP.join(str(v) for v in value if v)
+    if isinstance(value, float) and math.isnan(value):  # missing cell of a DataFrame
+        return ""
+    return str(value)
+
+
+def effective_text(row: dict[str, Any]) -> tuple[str, bool]:
+    """The provision's text; its heading when that is its only text (C177_LABELS.md)."""
+    text = field_text(row, "text")
+    if text.strip():
+        return text, False
+    return field_text(row, "heading"), True
+
+
+@dataclass(frozen=True)
+class StringMarks:
+    """What the lexicons find in one short string (a heading, context or title)."""
+
+    hw: int = 0  # homework terms outside citations
+    hw_all: int = 0  # homework terms, cited ones included (titles name themselves)
+    weak: int = 0
+    telework: int = 0
+    domestic: int = 0
+    topics: tuple[int, ...] = (0,) * len(TOPIC_IDS)
+    work: int = 0  # words of a work relation
+    terms: tuple[tuple[str, str], ...] = ()  # (label, matched words)
+
+
+@dataclass
+class RowMarks:
+    text: StringMarks
+    heading: StringMarks
+    context: StringMarks
+    title: StringMarks
+    heading_as_text: bool = False
+    cited: int = 0
+    excl_cues: int = 0
+    excl_hw: bool = False
+    xref: int = 0
+    xref_hw: bool = False
+    refs: int = 0
+    citations: int = 0
+    n_tokens: int = 0
+    doc: Doc | None = field(default=None, repr=False)  # kept for evidence offsets
+
+
+def _string_marks(doc: Doc) -> StringMarks:
+    hw = [s for s in doc._.homework_spans if s.label_ == "homework"]
+    near = doc._.near_miss_spans
+    cues = doc._.topic_cues
+    terms = [(s.label_, s.text) for s in doc._.homework_spans] + [(s.label_, s.text) for s in near]
+    return StringMarks(
+        hw=sum(1 for s in hw if not s._.cited),
+        hw_all=len(hw),
+        weak=sum(1 for s in doc._.homework_spans if s.label_ == "weak" and not s._.cited),
+        telework=sum(1 for s in near if s.label_ == "telework"),
+        domestic=sum(1 for s in near if s.label_ == "domestic"),
+        topics=tuple(len(cues.get(t, ())) for t in TOPIC_IDS),
+        work=len(doc._.work_cues or ()),
+        terms=tuple(terms),
+    )
+
+
+_EMPTY = StringMarks()
+_STRING_CACHE: dict[tuple[str, str], StringMarks] = {}
+_STRING_CACHE_MAX = 50_000
+
+
+def _strings_marks(lang: str, strings: Iterable[str]) -> None:
+    """Fill the cache for short strings, piping the ones not seen yet."""
+    todo = sorted({s for s in strings if s.strip() and (lang, s) not in _STRING_CACHE})
+    if not todo:
+        return
+    if len(_STRING_CACHE) + len(todo) > _STRING_CACHE_MAX:
+        _STRING_CACHE.clear()
+    for s, doc in zip(todo, get_nlp(lang).pipe(todo, batch_size=1000), strict=True):
+        _STRING_CACHE[(lang, s)] = _string_marks(doc)
+
+
+def _cached(lang: str, s: str) -> StringMarks:
+    return _STRING_CACHE.get((lang, s), _EMPTY) if s.strip() else _EMPTY
+
+
+def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
+            batch_size: int = 1000) -> list[RowMarks]:
+    """Run the spaCy pipelines over rows (grouped by language) and summarise their marks."""
+    out: list[RowMarks | None] = [None] * len(rows)
+    by_lang: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_lang.setdefault(pipeline_language(field_text(row, "language")), []).append(i)
+    for lang, idx in by_lang.items():
+        nlp = get_nlp(lang)
+        texts = [effective_text(rows[i]) for i in idx]
+        shorts = [field_text(rows[i], k) for i in idx for k in ("heading", "context", "title")]
+        _strings_marks(lang, shorts)
+        docs = nlp.pipe((t for t, _ in texts), batch_size=batch_size)
+        for i, (_, as_text), doc in zip(idx, texts, docs, strict=True):
+            row = rows[i]
+            text_marks = _string_marks(doc)
+            heading = _EMPTY if as_text else _cached(lang, field_text(row, "heading"))
+            out[i] = RowMarks(
+                text=text_marks,
+                heading=heading,
+                context=_cached(lang, field_text(row, "context")),
+                title=_cached(lang, field_text(row, "title")),
+                heading_as_text=as_text,
+                cited=text_marks.hw_all - text_marks.hw,
+                excl_cues=len(doc._.exclusion_spans),
+                excl_hw=bool(doc._.excluded_homework),
+                xref=len(doc._.crossref_spans),
+                xref_hw=bool(doc._.crossref_homework),
+                refs=len(_REF.findall(doc.text)),
+                citations=len(doc._.citation_spans),
+                n_tokens=len(doc),
+                doc=doc if keep_docs else None,
+            )
+    return out  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- numbers
+
+MARK_FEATURES: tuple[str, ...] = (
+    "hw_text", "hw_heading", "hw_cited", "hw_only_cited", "weak_text", "telework", "domestic",
+    "near_only", "hw_context", "near_context", "hw_title", "near_title", "hw_any",
+    "excl_cues", "excl_hw", "xref", "xref_hw", "refs", "citations", "n_tokens", "empty",
+    *(f"cue_{t}" for t in TOPIC_IDS),
+    "cue_total", "work", "hwctx_x_cues", "hwctx_x_work", "hw_x_cues", "hwctx_x_len",
+)
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def marks_vector(m: RowMarks) -> list[float]:
+    """One row of numbers, in MARK_FEATURES order (counts are log1p'd)."""
+    hw_text = m.text.hw
+    hw_heading = m.heading.hw
+    near = m.text.telework + m.text.domestic + m.heading.telework + m.heading.domestic
+    hw_ctx = m.context.hw_all
+    hw_title = m.title.hw_all
+    ctx_flag = float(hw_ctx > 0 or hw_title > 0)
+    own_flag = float(hw_text > 0 or hw_heading > 0)
+    topic_counts = [a + b for a, b in zip(m.text.topics, m.heading.topics, strict=True)]
+    cue_total = _log(sum(topic_counts))
+    work = _log(m.text.work + m.heading.work)
+    return [
+        _log(hw_text), _log(hw_heading), _log(m.cited), float(m.cited > 0 and not own_flag),
+        _log(m.text.weak), _log(m.text.telework + m.heading.telework),
+        _log(m.text.domestic + m.heading.domestic), float(near > 0 and not own_flag),
+        _log(hw_ctx), _log(m.context.telework + m.context.domestic), _log(hw_title),
+        _log(m.title.telework + m.title.domestic), float(own_flag or ctx_flag),
+        _log(m.excl_cues), float(m.excl_hw), _log(m.xref), float(m.xref_hw), _log(m.refs),
+        _log(m.citations),
+        _log(m.n_tokens) / 3.0, float(m.n_tokens == 0),
+        *(_log(c) for c in topic_counts),
+        cue_total, work, ctx_flag * cue_total, ctx_flag * work, own_flag * cue_total,
+        ctx_flag * _log(m.n_tokens) / 3.0,
+    ]
+
+
+class MarksFeaturizer(TransformerMixin, BaseEstimator):
+    """The spaCy marks of each row as a dense block of numbers.
+
+    Uses the RowMarks a caller put under row["_marks"] (the tagger computes them once and
+    also needs them for evidence); computes them otherwise.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> MarksFeaturizer:
+        self.n_features_out_ = len(MARK_FEATURES)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        rows = as_records(X)
+        marks = [r.get(MARKS_KEY) for r in rows]
+        missing = [i for i, m in enumerate(marks) if m is None]
+        if missing:
+            for i, m in zip(missing, analyse([rows[i] for i in missing]), strict=True):
+                marks[i] = m
+        return np.array([marks_vector(m) for m in marks], dtype=np.float64).reshape(
+            len(rows), len(MARK_FEATURES)
+        )
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(list(MARK_FEATURES), dtype=object)
+
+
+class TextField(TransformerMixin, BaseEstimator):
+    """Selects and joins row fields into one string per row (for a vectorizer).
+
+    `max_chars` bounds the cost of character n-grams on very long provisions.
+    """
+
+    def __init__(self, fields: tuple[str, ...] = ("heading", "text"), max_chars: int | None = None):
+        self.fields = fields
+        self.max_chars = max_chars
+
+    def fit(self, X: Any, y: Any = None) -> TextField:
+        return self
+
+    def transform(self, X: Any) -> list[str]:
+        out = []
+        for row in as_records(X):
+            s = "\n".join(field_text(row, f) for f in self.fields)
+            out.append(s[: self.max_chars] if self.max_chars else s)
+        return out
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(["+".join(self.fields)], dtype=object)
+
+
+def build_features(char_max_chars: int = 1500) -> FeatureUnion:
+    """TF-IDF words (1-2 grams) + char_wb n-grams of heading and text, words of the context
+    headings and title, and the spaCy marks."""
+    return FeatureUnion(
+        [
+            ("words", Pipeline([
+                ("field", TextField(("heading", "text"))),
+                ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=1, max_features=60_000,
+                                          sublinear_tf=True, dtype=np.float32)),
+            ])),
+            ("chars", Pipeline([
+                ("field", TextField(("heading", "text"), max_chars=char_max_chars)),
+                ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
+                                          max_features=80_000, sublinear_tf=True,
+                                          dtype=np.float32)),
+            ])),
+            ("context", Pipeline([
+                ("field", TextField(("context", "title"))),
+                ("tfidf", TfidfVectorizer(min_df=1, max_features=10_000, sublinear_tf=True,
+                                          dtype=np.float32)),
+            ])),
+            ("marks", MarksFeaturizer()),
+        ],
+        transformer_weights={"words": 1.0, "chars": 0.7, "context": 0.5, "marks": 1.0},
+    )

@@ -1,0 +1,147 @@
+"""Tag provisions with a homeworker status and C177 topics.
+
+    tagger = Tagger.load()                      # the shipped classifiers/models/
+    tags = tagger.tag(provisions, "es", "Ley 99 de trabajo a domicilio")
+
+One call per document (its provisions share the title and language); spaCy runs over the
+batch with `nlp.pipe`, then the scikit-learn models score the whole batch at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from classifiers.features import MARKS_KEY, RowMarks, analyse
+from classifiers.models import Prediction, predict
+from classifiers.nlp import lexicon_files
+from classifiers.train import DEFAULT_MODEL_DIR, MODEL_FILE
+from corpus.model import Evidence, Provision, Tag
+
+# Types a model file may contain beyond skops' own defaults. Anything else is refused:
+# skops files can execute code on load, so we never pass trusted=get_untrusted_types(...).
+TRUSTED_TYPES = frozenset({
+    "builtins.slice",
+    "classifiers.features.MarksFeaturizer",
+    "classifiers.features.TextField",
+    "numpy.dtype",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass._ConstantPredictor",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+})
+
+
+class UntrustedModelError(RuntimeError):
+    pass
+
+
+def load_models(model_dir: Path) -> dict[str, Any]:
+    path = Path(model_dir) / MODEL_FILE
+    untrusted = set(sio.get_untrusted_types(file=path))
+    refused = sorted(untrusted - TRUSTED_TYPES)
+    if refused:
+        raise UntrustedModelError(f"{path}: refusing to load types {refused}")
+    return sio.load(path, trusted=sorted(untrusted))
+
+
+def fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class Tagger:
+    def __init__(self, models: dict[str, Any], version: str, explain: bool = True):
+        self.models = models
+        self._version = version
+        self.explain = explain
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, explain: bool = True) -> Tagger:
+        """Load the models of model_dir (default: the shipped classifiers/models/)."""
+        model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
+        models = load_models(model_dir)
+        files = [model_dir / MODEL_FILE, *lexicon_files()]
+        return cls(models, fingerprint(files), explain=explain)
+
+    @property
+    def version(self) -> str:
+        """Short hash of the model file and the lexicons: re-tag when it changes."""
+        return self._version
+
+    def rows(self, provisions: list[Provision], language: str,
+             document_title: str) -> list[dict[str, Any]]:
+        return [
+            {"text": p.text, "heading": p.heading, "context": list(p.context),
+             "title": document_title, "language": language, "repealed": p.repealed}
+            for p in provisions
+        ]
+
+    def tag(self, provisions: list[Provision], language: str, document_title: str) -> list[Tag]:
+        """One Tag per provision of one document, in order."""
+        rows = self.rows(provisions, language, document_title)
+        for row, marks in zip(rows, analyse(rows, keep_docs=self.explain), strict=True):
+            row[MARKS_KEY] = marks
+        predictions = predict(self.models, rows, explain=self.explain)
+        return [
+            Tag(status=pr.status, topics=pr.topics, scores=pr.scores,
+                evidence=self._evidence(row[MARKS_KEY], pr) if self.explain else [],
+                model_version=self.version)
+            for row, pr in zip(rows, predictions, strict=True)
+        ]
+
+    def _evidence(self, m: RowMarks, pr: Prediction) -> list[Evidence]:
+        if pr.rule == "empty":
+            return [Evidence("none", "feature", "rule: repealed or no text")]
+        ev: list[Evidence] = []
+        doc = m.doc
+        in_text = doc is not None and not m.heading_as_text  # offsets point into the text
+        if doc is not None:
+            for cue, span in doc._.excluded_homework:
+                ev.append(Evidence("excludes", "exclusion", f"{cue.text} … {span.text}",
+                                   cue.start_char if in_text else None,
+                                   span.end_char if in_text else None))
+            for span in doc._.homework_spans:
+                label = "explicit" if not span._.cited else "none"
+                what = span.text if not span._.cited else f"{span.text} (inside a citation)"
+                if span.label_ == "weak":
+                    what = f"{span.text} (place of work)"
+                ev.append(Evidence(label, "term", what, span.start_char if in_text else None,
+                                   span.end_char if in_text else None))
+            for span in doc._.near_miss_spans:
+                ev.append(Evidence("general", "term", f"{span.text} (near miss: {span.label_})",
+                                   span.start_char if in_text else None,
+                                   span.end_char if in_text else None))
+            for topic in pr.topics:
+                for span in doc._.topic_cues.get(topic, [])[:3]:
+                    ev.append(Evidence(topic, "term", span.text,
+                                       span.start_char if in_text else None,
+                                       span.end_char if in_text else None))
+        for where, marks in (("heading", m.heading), ("context", m.context), ("title", m.title)):
+            for label, words in marks.terms:
+                if label in ("homework", "weak"):
+                    ev.append(Evidence("explicit", "context", f"{where}: {words}"))
+                else:
+                    ev.append(Evidence("general", "context", f"{where}: {words} (near miss)"))
+        if pr.rule:
+            ev.append(Evidence(pr.status, "feature", f"rule: {pr.rule}", weight=1.0))
+            for key, p in pr.model_status.items():
+                if p >= 0.05:
+                    ev.append(Evidence(key.split(":", 1)[1], "feature",
+                                       f"model before rule: {key}", weight=round(p, 4)))
+        for label, name, weight in pr.features:
+            ev.append(Evidence(label, "feature", name, weight=round(weight, 4)))
+        return ev

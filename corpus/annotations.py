@@ -1,0 +1,156 @@
+"""Annotation files (corpus/annotations/*.jsonl) and their join to provisions.
+
+A record points at a provision by the document's SHA-256, the provision's citation and
+occurrence, and checks it by `text_sha` (a hash of the provision's text, so the files never
+hold a law's words; see corpus/annotations/README.md). `join` turns records into training
+examples for `classifiers.train` and `classifiers.evaluate`, and lists every record it
+could not use and why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpus.labels import STATUSES, TOPIC_IDS
+from corpus.model import Provision
+
+log = logging.getLogger(__name__)
+
+ANNOTATIONS_DIR = Path(__file__).parent / "annotations"
+REQUIRED = ("sha256", "citation", "status")
+
+
+class AnnotationError(ValueError):
+    """A record that breaks the format: the message names the file and line."""
+
+
+@dataclass
+class JoinIssue:
+    kind: str  # unknown_document | unknown_provision | text_mismatch | duplicate
+    document: str
+    citation: str
+    occurrence: int
+    detail: str = ""
+    source: str = ""  # file:line of the record
+
+
+def load_annotations(directory: Path | str = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
+    """Every record of directory/*.jsonl, checked against the label ids.
+
+    Each record gains `_source` ("file.jsonl:12"). Raises AnnotationError on a malformed
+    line, an unknown status or topic, or a missing field.
+    """
+    records: list[dict[str, Any]] = []
+    for path in sorted(Path(directory).glob("*.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                where = f"{path.name}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise AnnotationError(f"{where}: not JSON ({err.msg})") from err
+                if not isinstance(record, dict):
+                    raise AnnotationError(f"{where}: a record must be a JSON object")
+                missing = [k for k in REQUIRED if not record.get(k)]
+                if missing:
+                    raise AnnotationError(f"{where}: missing {', '.join(missing)}")
+                if record["status"] not in STATUSES:
+                    raise AnnotationError(f"{where}: unknown status {record['status']!r}")
+                topics = record.get("topics") or []
+                bad = [t for t in topics if t not in TOPIC_IDS]
+                if bad:
+                    raise AnnotationError(f"{where}: unknown topics {bad}")
+                record["topics"] = list(topics)
+                record["occurrence"] = int(record.get("occurrence") or 1)
+                record["_source"] = where
+                records.append(record)
+    return records
+
+
+def _document_parts(value: Any) -> tuple[Sequence[Provision], str, str, str]:
+    """(provisions, title, language, name) from a list of provisions or a dict/object."""
+    if isinstance(value, Mapping):
+        return (value.get("provisions", []), value.get("title", "") or "",
+                value.get("language", "") or "", value.get("name", "") or "")
+    if hasattr(value, "provisions"):
+        return (value.provisions, getattr(value, "title", "") or "",
+                getattr(value, "language", "") or "", getattr(value, "name", "") or "")
+    return value, "", "", ""
+
+
+def join(
+    annotations: list[dict[str, Any]],
+    provisions_by_document: Mapping[str, Any],
+    *,
+    issues: list[JoinIssue] | None = None,
+    keep_mismatched: bool = False,
+) -> list[dict[str, Any]]:
+    """Training examples for the annotations whose provision is found.
+
+    provisions_by_document maps a document's SHA-256 to its provisions: either a list of
+    Provision, or a dict (or object) with `provisions`, `title`, `language` and optionally
+    `name`. A record whose `text_sha` no longer matches the provision's text (the splitter
+    changed, or the record points at the wrong provision) is reported and, unless
+    keep_mismatched, left out. Pass `issues` (a list) to receive every problem.
+    """
+    found: list[JoinIssue] = []
+    examples: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, int]] = set()
+    index: dict[str, tuple[dict[tuple[str, int], Provision], str, str, str]] = {}
+    for sha, value in provisions_by_document.items():
+        provisions, title, language, name = _document_parts(value)
+        index[sha] = ({(p.citation, p.occurrence): p for p in provisions}, title, language, name)
+    for rec in annotations:
+        sha, citation, occ = rec["sha256"], rec["citation"], int(rec.get("occurrence") or 1)
+        document = rec.get("document", "") or sha[:12]
+        src = rec.get("_source", "")
+        if sha not in index:
+            found.append(JoinIssue("unknown_document", document, citation, occ,
+                                   "no document with this sha256", src))
+            continue
+        by_citation, title, language, name = index[sha]
+        provision = by_citation.get((citation, occ))
+        if provision is None:
+            found.append(JoinIssue("unknown_provision", document, citation, occ,
+                                   "the splitter gives no provision with this citation", src))
+            continue
+        key = (sha, citation, occ)
+        if key in seen:
+            found.append(JoinIssue("duplicate", document, citation, occ,
+                                   "a second record for the same provision is ignored", src))
+            continue
+        seen.add(key)
+        if rec.get("text_sha") and rec["text_sha"] != provision.text_sha:
+            found.append(JoinIssue("text_mismatch", document, citation, occ,
+                                   f"record {rec['text_sha']} != text {provision.text_sha}", src))
+            if not keep_mismatched:
+                continue
+        examples.append({
+            "id": f"{document} {citation}" + (f" #{occ}" if occ > 1 else ""),
+            "group": name or document,  # leave-one-law-out splits on the document
+            "document": document,
+            "sha256": sha,
+            "citation": citation,
+            "occurrence": occ,
+            "language": language,
+            "title": title,
+            "heading": provision.heading,
+            "context": list(provision.context),
+            "text": provision.text,
+            "repealed": provision.repealed,
+            "status": rec["status"],
+            "topics": list(rec.get("topics", [])),
+        })
+    for issue in found:
+        log.warning("annotation %s %s %s: %s (%s)", issue.kind, issue.document, issue.citation,
+                    issue.detail, issue.source)
+    if issues is not None:
+        issues.extend(found)
+    return examples

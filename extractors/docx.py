@@ -1,0 +1,73 @@
+"""DOCX (python-docx) to `Line`s, in body order, paragraphs and tables alike."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from corpus.model import ExtractedDocument, ExtractionError, Line
+from extractors.text import clean_spaces
+
+# Styles that mark headings: Word's own and ConsultantPlus's title style.
+_HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNORECASE)
+# One-cell boxes that ConsultantPlus inserts (editor's notes, lists of amending acts): not law.
+_NOTE_BOX = re.compile(r"КонсультантПлюс|Список изменяющих документов|ConsultantPlus")
+
+
+def _is_heading(paragraph) -> bool:  # noqa: ANN001 - python-docx types
+    try:
+        name = paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        name = ""
+    return bool(_HEADING_STYLE.match(name or ""))
+
+
+def docx_lines(path: Path) -> list[Line]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractionError(path, f"not a readable DOCX file ({exc})") from exc
+
+    out: list[Line] = []
+
+    def add(text: str, heading: bool) -> None:
+        for part in clean_spaces(text).split("\n"):
+            part = re.sub(r"[ \t]+", " ", part).strip()
+            if part:
+                out.append(Line(part, None, heading))
+            elif out and out[-1].text:
+                out.append(Line(""))
+
+    # Walk the body in order: `document.paragraphs` alone would skip every table.
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            # p.text, not runs: hyperlink text lives outside the paragraph's direct runs.
+            add(paragraph.text, _is_heading(paragraph))
+        elif tag == "tbl":
+            table = Table(child, document)
+            cells: list[str] = []
+            for row in table.rows:
+                for cell in row.cells:
+                    if cell.text.strip() and (not cells or cells[-1] != cell.text):
+                        cells.append(cell.text)
+            if any(_NOTE_BOX.search(c) for c in cells):
+                continue
+            for cell_text in cells:
+                add(cell_text, False)
+    while out and not out[-1].text:
+        out.pop()
+    return out
+
+
+def read_docx(path: Path) -> ExtractedDocument:
+    lines = docx_lines(path)
+    if not any(line.text for line in lines):
+        raise ExtractionError(path, "no text in DOCX file")
+    return ExtractedDocument(path=path, format="docx", lines=lines)

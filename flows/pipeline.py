@@ -1,0 +1,305 @@
+"""The c177 pipeline as one Prefect flow: files -> provisions -> tags -> coverage matrix -> exports.
+
+One task per document, never per provision (a task costs a few ms of orchestration).
+
+Who writes: tasks do the CPU work (read, split, tag) and return plain data; the flow alone writes
+to the store, one transaction per document as each task completes. SQLite has a single writer, so
+funnelling writes through one connection avoids lock waits between worker processes, and works
+for Dask workers on other machines that cannot reach the database file at all. A run killed at any
+point leaves whole documents or nothing; the next run skips what was stored (content hash) and
+re-tags any document stored without its tags.
+
+Skipping: a document whose bytes are stored by the same extractor version is not read again; if
+its tags also carry the current `tagger.version`, it is skipped outright. A new model re-tags
+stored provisions without re-extracting.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from corpus.config import SAMPLES_MANIFEST
+from corpus.coverage import build_matrix, cell_records
+from corpus.manifest import Entry, entries_from_paths, read_manifest
+from corpus.matrix_exports import FORMATS, write_matrix
+from corpus.model import DocumentMeta, ExtractionError, Provision, Tag, sha256_file
+from corpus.store import Store
+from flows import steps
+from flows.downloads import DownloadError, fetch
+
+
+@dataclass
+class DocumentResult:
+    """What a document task hands back to the flow: plain, picklable data."""
+
+    name: str
+    extracted: steps.Extracted | None = None  # None when only re-tagged
+    tags: list[Tag] | None = None  # None when tagging failed (or was not reached)
+    error: str = ""  # why the document or its tagging failed
+    seconds: float = 0.0
+
+
+# Tasks keep no Prefect cache: the store's content hashes are the cache, and hashing inputs as
+# large as a whole law's provisions would cost more than it saves.
+@task(name="extract-and-tag", task_run_name="extract {name}", cache_policy=NO_CACHE)
+def extract_and_tag(
+    name: str, path: str, meta: DocumentMeta, ocr: bool, model_dir: str | None
+) -> DocumentResult:
+    started = time.perf_counter()
+    try:
+        extracted = steps.extract(Path(path), meta, ocr=ocr)
+    except ExtractionError as error:
+        return DocumentResult(name, error=str(error))
+    result = DocumentResult(name, extracted=extracted)
+    try:
+        tagger = steps.load_tagger(model_dir)  # cached: once per worker process
+        result.tags = steps.tag_provisions(
+            tagger, extracted.provisions, extracted.language, meta.title or Path(path).stem
+        )
+    except Exception as error:  # the document is still worth storing; tagging is retried
+        result.error = f"{name}: tagging failed ({type(error).__name__}: {error})"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@task(name="tag", task_run_name="tag {name}", cache_policy=NO_CACHE)
+def tag_document(
+    name: str, provisions: list[Provision], language: str, title: str, model_dir: str | None
+) -> DocumentResult:
+    started = time.perf_counter()
+    tagger = steps.load_tagger(model_dir)
+    tags = steps.tag_provisions(tagger, provisions, language, title)
+    return DocumentResult(name, tags=tags, seconds=time.perf_counter() - started)
+
+
+@dataclass
+class _Pending:
+    """A submitted document, as the flow needs it to store the result."""
+
+    name: str
+    meta: DocumentMeta
+    document_id: int | None = None  # set when re-tagging a stored document
+
+
+@dataclass
+class _Report:
+    documents: int = 0
+    extracted: int = 0
+    retagged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    provisions_written: int = 0
+    tags_written: int = 0
+
+    def fail(self, name: str, reason: str) -> None:
+        self.failed += 1
+        self.failures.append({"document": name, "reason": reason})
+        _say(f"failed     {reason}")
+
+
+def _say(line: str) -> None:
+    if os.environ.get("C177_QUIET") != "1":
+        print(line, file=sys.stderr, flush=True)
+
+
+def resolve_entries(paths: list[str] | None, manifest: str | None) -> tuple[list[Entry], list[str]]:
+    """What to run on: a manifest, files and folders, or else the shipped sample corpus."""
+    found, problems = [], []
+    if manifest:
+        listed, skipped = read_manifest(Path(manifest))
+        found += listed
+        problems += skipped
+    if paths:
+        listed, missing = entries_from_paths([Path(p) for p in paths])
+        found += listed
+        problems += missing
+    if not manifest and not paths:
+        found, problems = read_manifest(SAMPLES_MANIFEST)
+    return found, problems
+
+
+def pipeline_version(tagger: steps.TaggerLike) -> str:
+    return f"{steps.extractor_version()}+{tagger.version}"
+
+
+# One document at a time by default (also for served deployments): the tagger is shared by the
+# threads of a process, and CPU-bound Python gains nothing from threads. `run_pipeline` swaps in
+# processes or Dask.
+@flow(name="c177-pipeline", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
+def c177_pipeline(
+    paths: list[str] | None = None,
+    manifest: str | None = None,
+    db: str = "c177.sqlite",
+    formats: list[str] = list(FORMATS),  # noqa: B006 - Prefect needs a JSON-able default
+    out: str = "exports",
+    ocr: bool = False,
+    force: bool = False,
+    model_dir: str | None = None,
+    downloads_dir: str = ".c177-downloads",
+) -> dict[str, Any]:
+    """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report."""
+    started = time.perf_counter()
+    report = _Report()
+    entries, problems = resolve_entries(paths, manifest)
+    report.warnings += problems
+    report.documents = len(entries)
+    tagger = steps.load_tagger(model_dir)  # the flow needs its version to decide what to skip
+    version = pipeline_version(tagger)
+    with Store(db) as store:
+        run_id = store.start_run(version)
+        jobs: list[tuple[int, Any, dict[str, Any], _Pending]] = []
+        seen: dict[str, str] = {}
+        for entry in entries:
+            name = Path(entry.location).name
+            try:
+                path = (
+                    fetch(entry.location, Path(downloads_dir))
+                    if entry.is_url
+                    else Path(entry.location)
+                )
+                sha256 = sha256_file(path)
+                size = path.stat().st_size
+            except DownloadError as error:
+                report.fail(name, str(error))
+                continue
+            except OSError as error:
+                report.fail(name, f"{name}: cannot read file ({error.strerror})")
+                continue
+            if sha256 in seen:
+                report.skipped += 1
+                report.warnings.append(f"{name}: same bytes as {seen[sha256]}, skipped")
+                continue
+            seen[sha256] = name
+            meta = replace(entry.meta, source=entry.meta.source or str(path))
+            stored = None if force else steps.reusable(store, sha256, meta)
+            if stored is None:
+                arguments = {"name": name, "path": str(path), "meta": meta, "ocr": ocr}
+                jobs.append((size, extract_and_tag, arguments, _Pending(name, meta)))
+            elif steps.needs_tagging(store, stored.id, tagger.version):
+                provisions = [p.provision for p in store.provisions(document_id=stored.id)]
+                arguments = {"name": name, "provisions": provisions, "language": stored.language,
+                             "title": stored.title}  # fmt: skip
+                jobs.append((size, tag_document, arguments, _Pending(name, meta, stored.id)))
+            else:
+                report.skipped += 1
+        # Largest first: with parallel workers a big code started last would finish last alone.
+        jobs.sort(key=lambda job: -job[0])
+        pending: dict[PrefectFuture, _Pending] = {
+            work.submit(**arguments, model_dir=model_dir): job for _, work, arguments, job in jobs
+        }
+        for future in as_completed(list(pending)):
+            _store_result(store, future, pending[future], report)
+        matrix = build_matrix(store.provisions())
+        exports = []
+        for fmt in formats:
+            exports += [str(p) for p in write_matrix(matrix, fmt, Path(out) / f"matrix.{fmt}")]
+        result = {
+            "run_id": run_id,
+            "pipeline_version": version,
+            **report.__dict__,
+            "jurisdictions": len(matrix.jurisdictions),
+            "coverage": matrix.counts(),
+            "exports": exports,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        store.finish_run(run_id, result, cell_records(matrix))
+    return result
+
+
+def _store_result(store: Store, future: PrefectFuture, job: _Pending, report: _Report) -> None:
+    """Write one finished document: its provisions (if extracted) and its tags."""
+    try:
+        result: DocumentResult = future.result()
+    except Exception as error:  # a crash in a worker fails this document, not the run
+        report.fail(job.name, f"{job.name}: {type(error).__name__}: {error}")
+        return
+    document_id = job.document_id
+    if result.extracted is not None:
+        outcome = steps.save(store, job.meta, result.extracted)
+        document_id = outcome.document_id
+        report.extracted += 1
+        report.provisions_written += outcome.provisions
+        report.warnings += outcome.warnings
+    elif result.tags is not None:
+        report.retagged += 1
+    if result.error:
+        report.fail(job.name, result.error)
+    if result.tags is not None and document_id is not None:
+        ids = store.provision_ids(document_id)
+        store.save_tags(dict(zip(ids, result.tags, strict=True)))
+        report.tags_written += len(result.tags)
+    if not result.error:
+        what = "ingested" if result.extracted is not None else "re-tagged"
+        _say(f"{what:<10} {job.name} ({len(result.tags or [])} provisions, {result.seconds:.1f} s)")
+    for warning in result.extracted.document.warnings if result.extracted else []:
+        _say(f"warning    {warning}")
+
+
+def task_runner(
+    workers: int | None = None, dask: bool = False, dask_address: str | None = None
+) -> TaskRunner:
+    """Threads in this process (default: one document at a time), N processes, or Dask."""
+    if dask_address or dask:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or os.cpu_count() or 2,
+                "threads_per_worker": 1,  # the work is CPU-bound Python: processes, not threads
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    if workers and workers > 1:
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def run_pipeline(
+    *,
+    workers: int | None = None,
+    dask: bool = False,
+    dask_address: str | None = None,
+    **parameters: Any,
+) -> dict[str, Any]:
+    """Run the flow once with the chosen task runner; parameters are `c177_pipeline`'s."""
+    runner = task_runner(workers, dask, dask_address)
+    # Heartbeats would add about a second per run and only serve crash detection on a server.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return c177_pipeline.with_options(task_runner=runner)(**parameters)
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report a user reads at the end of a run."""
+    done = report["extracted"] + report["retagged"]
+    lines = [
+        f"run {report['run_id']} finished in {report['seconds']:.1f} s"
+        f" (pipeline {report['pipeline_version']})",
+        f"documents: {report['documents']} listed, {done} done ({report['extracted']} extracted"
+        f" and tagged, {report['retagged']} re-tagged), {report['skipped']} skipped (unchanged),"
+        f" {report['failed']} failed",
+    ]
+    lines += [f"  failed: {f['reason']}" for f in report["failures"]]
+    lines.append(
+        f"written: {report['provisions_written']} provisions, {report['tags_written']} tags;"
+        f" {len(report['warnings'])} warning(s)"
+    )
+    coverage = ", ".join(f"{n} {c}" for c, n in report["coverage"].items())
+    lines.append(f"matrix: {report['jurisdictions']} jurisdictions; cells: {coverage}")
+    lines += [f"  wrote {path}" for path in report["exports"]]
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Evaluation figures and the join of annotation records to provisions."""
+
+import json
+
+import numpy as np
+import pytest
+
+from classifiers.evaluate import evaluate, expected_calibration_error, format_report
+from classifiers.train import load_seed_examples
+from corpus.annotations import AnnotationError, join, load_annotations
+from corpus.model import Provision
+
+SMALL_LAWS = ("seed-en-employment-act", "seed-en-outworkers-act", "seed-es-codigo",
+              "seed-de-arbeitszeit")
+
+
+@pytest.fixture(scope="module")
+def small_report():
+    examples = [e for e in load_seed_examples() if e["group"] in SMALL_LAWS]
+    return evaluate(examples)
+
+
+def test_leave_one_law_out_report(small_report):
+    r = small_report
+    assert r["scheme"] == "LeaveOneGroupOut" and r["n_laws"] == len(SMALL_LAWS)
+    assert set(r["by_law"]) == set(SMALL_LAWS)
+    st = r["overall"]["status"]
+    assert np.array(st["confusion"]["matrix"]).shape == (4, 4)
+    assert np.array(st["confusion"]["matrix"]).sum() == r["n_evaluated"]
+    assert 0.0 <= st["ece"] <= 1.0 and "brier" in r["overall"]["topics"]
+    assert set(r["by_language"]) == {"en", "es", "de"}
+    assert set(r["targets"]) == {"status_macro_f1", "topic_micro_f1", "excludes_recall"}
+    # the exclusion rule is categorical: every excludes provision is found
+    assert r["targets"]["excludes_recall"]["value"] == 1.0
+    json.dumps(r)  # JSON-ready
+
+
+def test_format_report_prints_tables(small_report):
+    text = format_report(small_report)
+    for heading in ("Targets", "Status", "Confusion", "Topics", "By language", "By law"):
+        assert heading in text
+
+
+@pytest.mark.slow
+def test_seed_set_meets_targets_leave_one_law_out():
+    r = evaluate(load_seed_examples())
+    assert all(t["met"] for t in r["targets"].values()), format_report(r)
+
+
+def test_expected_calibration_error():
+    assert expected_calibration_error(np.array([1.0, 1.0]), np.array([1.0, 1.0])) == 0.0
+    assert expected_calibration_error(np.array([0.9, 0.9]), np.array([0.0, 0.0])) == \
+        pytest.approx(0.9)
+
+
+def _provisions():
+    return [
+        Provision(citation="art. 1", number="1", kind="article", heading="Objeto",
+                  context=["Capítulo I"], text="Esta ley regula el trabajo a domicilio."),
+        Provision(citation="art. 2", number="2", kind="article", heading="",
+                  context=["Capítulo I"], text="Quedan excluidos los talleres familiares."),
+        Provision(citation="art. 2", number="2", kind="article", heading="", context=[],
+                  text="Texto repetido de una ley modificada.", occurrence=2),
+    ]
+
+
+def test_load_and_join_annotations(tmp_path):
+    provs = _provisions()
+    records = [
+        {"document": "X.md", "sha256": "abc", "citation": "art. 1", "occurrence": 1,
+         "text_sha": provs[0].text_sha, "status": "explicit", "topics": ["scope"]},
+        {"document": "X.md", "sha256": "abc", "citation": "art. 2", "occurrence": 2,
+         "text_sha": provs[2].text_sha, "status": "none", "topics": []},
+        {"document": "X.md", "sha256": "abc", "citation": "art. 2", "occurrence": 1,
+         "text_sha": "0000000000000000", "status": "excludes", "topics": ["scope"]},
+        {"document": "X.md", "sha256": "abc", "citation": "art. 9", "status": "general"},
+        {"document": "Y.md", "sha256": "zzz", "citation": "art. 1", "status": "general"},
+    ]
+    (tmp_path / "X.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    loaded = load_annotations(tmp_path)
+    assert [r["_source"] for r in loaded][:2] == ["X.jsonl:1", "X.jsonl:2"]
+    issues: list = []
+    docs = {"abc": {"provisions": provs, "title": "Ley de prueba", "language": "es",
+                    "name": "X.md"}}
+    examples = join(loaded, docs, issues=issues)
+    assert [(e["citation"], e["occurrence"], e["status"]) for e in examples] == [
+        ("art. 1", 1, "explicit"), ("art. 2", 2, "none")]
+    first = examples[0]
+    assert first["text"] == provs[0].text and first["language"] == "es"
+    assert first["title"] == "Ley de prueba" and first["group"] == "X.md"
+    assert sorted(i.kind for i in issues) == ["text_mismatch", "unknown_document",
+                                              "unknown_provision"]
+    kept = join(loaded, {"abc": provs}, keep_mismatched=True)
+    assert len(kept) == 3
+
+
+def test_bad_annotation_is_refused(tmp_path):
+    (tmp_path / "bad.jsonl").write_text(json.dumps(
+        {"sha256": "a", "citation": "s. 1", "status": "maybe"}) + "\n")
+    with pytest.raises(AnnotationError, match="bad.jsonl:1"):
+        load_annotations(tmp_path)

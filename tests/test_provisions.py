@@ -1,0 +1,284 @@
+"""The splitter on our own small statute snippets (never text of real laws)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.model import ExtractedDocument, Line
+from extractors.provisions import ordinal_value, split
+
+
+def doc(text: str, headings: tuple[str, ...] = (), pages: dict[int, int] | None = None):
+    """Lines from text; lines starting with '#' are headings (marker removed)."""
+    lines = []
+    for k, raw in enumerate(text.strip("\n").split("\n")):
+        heading = raw.startswith("#")
+        lines.append(Line(raw.lstrip("# ") if heading else raw, (pages or {}).get(k), heading))
+    return ExtractedDocument(Path("x.txt"), "text", lines)
+
+
+def cites(provisions):
+    return [p.citation for p in provisions]
+
+
+def test_spanish_articles_context_and_headings():
+    d = doc(
+        """
+LEY DE PRUEBA
+TÍTULO SEXTO
+Trabajos especiales
+CAPÍTULO XII
+Trabajadores a domicilio
+Artículo 311.- Trabajo a domicilio es el que se hace en la casa del trabajador.
+Artículo 312.- El patrón llevará un registro.
+Artículo 312 Bis.- Registro adicional.
+Artículo reformado DOF 01-05-2019
+Art. 5° — Toda persona pagará lo debido.
+ARTÍCULO 102 ter.- Otra regla.
+Artículo 59A. Regla con letra.
+"""
+    )
+    ps = split(d, "es")
+    assert cites(ps) == [
+        "art. 311",
+        "art. 312",
+        "art. 312 bis",
+        "art. 5",
+        "art. 102 ter",
+        "art. 59A",
+    ]
+    assert ps[0].context == [
+        "TÍTULO SEXTO Trabajos especiales",
+        "CAPÍTULO XII Trabajadores a domicilio",
+    ]
+    assert ps[0].text.startswith("Trabajo a domicilio es")
+    assert ps[2].notes == ["Artículo reformado DOF 01-05-2019"]
+    assert "reformado" not in ps[2].text
+    assert ps[0].kind == "article"
+
+
+def test_cross_reference_is_not_a_provision():
+    d = doc(
+        """
+Artículo 1.- Las disposiciones de este título se aplican según lo dispuesto en el
+artículo 245 de esta ley o en otras leyes.
+Artículo 12, fracción II, se aplica también.
+Artículo 2.- Segunda regla.
+"""
+    )
+    ps = split(d, "es")
+    assert cites(ps) == ["art. 1", "art. 2"]
+    assert "artículo 245 de esta ley" in ps[0].text
+
+
+def test_numbered_english_sections_and_paragraphs_and_toc():
+    d = doc(
+        """
+THE SAMPLE ACT, 2001
+ARRANGEMENT OF SECTIONS
+1. Short title.
+2. Definitions.
+3. Registration.
+4. Penalties.
+CHAPTER I
+PRELIMINARY
+1. Short title.—(1) This Act may be called the Sample Act.
+(2) It extends to the whole country.
+2. Definitions.—In this Act, "worker" means a person working at home under section 3.
+3. Registration.—(1) Every employer shall register.
+(2) The register shall be kept.
+4. Penalties.—Whoever contravenes section 3 shall be punished.
+"""
+    )
+    ps = split(d, "en")
+    assert cites(ps) == ["s. 1", "s. 2", "s. 3", "s. 4"]
+    assert ps[0].context == ["CHAPTER I PRELIMINARY"]
+    assert [c for c, _, _ in ps[2].paragraphs] == ["s. 3(1)", "s. 3(2)"]
+    cite, start, end = ps[2].paragraphs[1]
+    assert ps[2].text[start:end] == "(2) The register shall be kept."
+    assert ps[1].heading == "Definitions"
+
+
+def test_german_paragraphs_absaetze_repealed():
+    d = doc(
+        """
+# Mustergesetz
+## Erster Abschnitt - Allgemeines
+### § 1 Geltungsbereich
+(1) Dieses Gesetz gilt für alle,
+die zu Hause arbeiten.
+(2) Es gilt nicht nach § 2 Abs. 1
+für andere.
+### § 2
+(weggefallen)
+### § 7a Pflichten
+Der Auftraggeber hat Listen zu führen.
+"""
+    )
+    ps = split(d, "de")
+    assert cites(ps) == ["§ 1", "§ 2", "§ 7a"]
+    assert ps[0].kind == "paragraph" and ps[0].heading == "Geltungsbereich"
+    assert [c for c, _, _ in ps[0].paragraphs] == ["§ 1 Abs. 1", "§ 1 Abs. 2"]
+    assert ps[0].context == ["Erster Abschnitt - Allgemeines"]
+    assert ps[1].repealed and ps[1].notes == ["(weggefallen)"] and ps[1].text == ""
+    assert not ps[0].repealed
+
+
+def test_bracketed_notes_leave_the_text_and_mark_repeal():
+    d = doc(
+        """
+Art. 27. — Regla vigente sobre socios.
+(Artículo sustituido por art. 1º de la Ley
+N° 99.999 B.O. 1/1/2020)
+Art. 28. — (Artículo derogado por art. 2 de la Ley N° 99.999)
+Art. 29. — Otra regla. (Párrafo incorporado por art. 3 de la Ley N° 99.999)
+"""
+    )
+    ps = split(d, "es")
+    assert cites(ps) == ["art. 27", "art. 28", "art. 29"]
+    assert ps[0].text == "Regla vigente sobre socios."
+    assert ps[0].notes[0].startswith("(Artículo sustituido") and ps[0].notes[0].endswith(")")
+    assert ps[1].repealed and ps[1].text == ""
+    assert ps[2].text == "Otra regla." and not ps[2].repealed
+
+
+def test_transitional_articles_and_ordinals():
+    d = doc(
+        """
+Artículo 1.- Regla uno.
+Artículo 2.- Regla dos.
+TRANSITORIOS
+Artículo Primero.- Entra en vigor mañana.
+Artículo Segundo.- Se abroga la ley anterior de 1900 y todas las demás.
+DISPOSICIONES TRANSITORIAS
+PRIMERA: Los procesos en curso siguen.
+"""
+    )
+    ps = split(d, "es")
+    assert cites(ps) == ["art. 1", "art. 2", "trans. art. 1", "trans. art. 2", "trans. art. 1"]
+    assert ps[2].context == ["TRANSITORIOS"]
+    assert ps[4].occurrence == 2
+    assert ordinal_value("Décimo Quinto") == "15"
+
+
+def test_repeated_numbering_gets_occurrences_and_roots():
+    d = doc(
+        """
+LEY No. 1
+Artículo 1.- Primera ley.
+Artículo 2.- Sigue.
+DECRETO No. 2
+Artículo 1.- Reglamento.
+"""
+    )
+    ps = split(d, "es")
+    assert [(p.citation, p.occurrence) for p in ps] == [("art. 1", 1), ("art. 2", 1), ("art. 1", 2)]
+    assert ps[0].context == ["LEY No. 1"] and ps[2].context == ["DECRETO No. 2"]
+
+
+def test_bilingual_restart_under_new_heading():
+    d = doc(
+        """
+# Convention on things
+# Article 1
+Each Member shall act.
+# Article 2
+1. First paragraph.
+2. Second paragraph.
+# Verdrag over dingen
+# Artikel 1
+Elk Lid handelt.
+"""
+    )
+    ps = split(d, "en")
+    assert [(p.citation, p.occurrence) for p in ps] == [("art. 1", 1), ("art. 2", 1), ("art. 1", 2)]
+    assert ps[2].context == ["Verdrag over dingen"]
+    assert [c for c, _, _ in ps[1].paragraphs] == ["art. 2(1)", "art. 2(2)"]
+
+
+def test_quoted_amended_article_stays_in_amending_article():
+    d = doc(
+        """
+Artículo 1.- Objeto de la ley.
+Artículo 2.- Incorpórase a la ley 100 el siguiente texto:
+Capítulo VI
+Del trabajo
+Artículo 102 bis: Concepto. Habrá contrato cuando se trabaje.
+Artículo 3.- Vigencia.
+"""
+    )
+    ps = split(d, "es")
+    assert cites(ps) == ["art. 1", "art. 2", "art. 3"]
+    assert "Artículo 102 bis" in ps[1].text and ps[2].context == []
+
+
+def test_french_finnish_russian_dutch_forms():
+    fr = split(doc("Article L7412-1\nLe travailleur à domicile est un salarié.\n"), "fr")
+    assert cites(fr) == ["art. L7412-1"]
+    fi = split(doc("# 1 luku. Soveltamisala\n# 30 a § Yötyö\nTyöntekijä saa korvauksen.\n"), "fi")
+    assert cites(fi) == ["§ 30a"] and fi[0].context == ["1 luku. Soveltamisala"]
+    ru = split(
+        doc(
+            "# Глава 49. ОСОБЕННОСТИ\n# Статья 310. Надомники\nНадомниками считаются лица.\n"
+            "(в ред. Федерального закона от 01.01.2000 N 1-ФЗ)\n"
+            "# Статья 311. Утратила силу.\n"
+        ),
+        "ru",
+    )
+    assert cites(ru) == ["art. 310", "art. 311"]
+    assert ru[0].heading == "Надомники" and len(ru[0].notes) == 1 and ru[1].repealed
+    nl = split(
+        doc(
+            "# Hoofdstuk 2\n# Arbeid\n# § 2\n# Thuiswerkers\n# Artikel 2.6a\n# Titel\n"
+            "1. De werkgever zorgt.\n2. De werknemer helpt.\n"
+        ),
+        "nl",
+    )
+    assert cites(nl) == ["art. 2.6a"] and nl[0].heading == "Titel"
+    assert nl[0].context == ["Hoofdstuk 2 Arbeid", "§ 2 Thuiswerkers"]
+    assert [c for c, _, _ in nl[0].paragraphs] == ["art. 2.6a(1)", "art. 2.6a(2)"]
+
+
+def test_swiss_articles_with_superscript_absaetze():
+    d = doc(
+        "# 1. Abschnitt: Geltung\n# Art. 2 Pflichten\n1 Der Arbeitgeber zahlt.\n"
+        "2 Der Arbeitnehmer arbeitet.\n# Art. 35 a Neu\nText.\n"
+    )
+    ps = split(d, "de")
+    assert cites(ps) == ["art. 2", "art. 35a"]
+    assert [c for c, _, _ in ps[0].paragraphs] == ["art. 2 Abs. 1", "art. 2 Abs. 2"]
+
+
+def test_pages_offsets_and_closing_formula():
+    d = doc(
+        """
+Artículo 1.- Primera regla
+que sigue aquí.
+Artículo 2.- Segunda regla.
+Dado en la capital, a 1 de enero.
+El Presidente
+""",
+        pages={0: 1, 1: 2, 2: 2, 3: 3, 4: 3},
+    )
+    ps = split(d, "es")
+    assert (ps[0].page_start, ps[0].page_end) == (1, 2)
+    assert (ps[1].page_start, ps[1].page_end) == (2, 2)
+    assert d.text[ps[0].char_start : ps[0].char_end].startswith("Artículo 1.-")
+    assert d.text[ps[0].char_start : ps[0].char_end].endswith("que sigue aquí.")
+    assert "Presidente" not in ps[1].text
+
+
+def test_widgets_dropped_and_stray_family_ignored():
+    d = doc(
+        """
+Art. 10 G v. 1.1.2000
+# § 1 Zweck
+Text eins.
+# § 2 Mittel
+Text zwei.
+JURISPRUDENCIA [Mostrar]
+"""
+    )
+    ps = split(d, "de")
+    assert cites(ps) == ["§ 1", "§ 2"]
+    assert "Mostrar" not in ps[1].text
