@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc
 
-from classifiers.nlp import get_nlp, pipeline_language
+from classifiers.nlp import RAW_TEXT, get_nlp, pipeline_language
 from corpus.labels import TOPIC_IDS
 
 MARKS_KEY = "_marks"  # rows may carry precomputed RowMarks under this key
@@ -128,6 +128,12 @@ def _cached(lang: str, s: str) -> StringMarks:
     return _STRING_CACHE.get((lang, s), _EMPTY) if s.strip() else _EMPTY
 
 
+def _doc(nlp: Any, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    doc.user_data[RAW_TEXT] = text  # spares the components rebuilding doc.text
+    return doc
+
+
 def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
             batch_size: int = 1000) -> list[RowMarks]:
     """Run the spaCy pipelines over rows (grouped by language) and summarise their marks."""
@@ -140,8 +146,8 @@ def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
         texts = [effective_text(rows[i]) for i in idx]
         shorts = [field_text(rows[i], k) for i in idx for k in ("heading", "context", "title")]
         _strings_marks(lang, shorts)
-        docs = nlp.pipe((t for t, _ in texts), batch_size=batch_size)
-        for i, (_, as_text), doc in zip(idx, texts, docs, strict=True):
+        docs = nlp.pipe((_doc(nlp, t) for t, _ in texts), batch_size=batch_size)
+        for i, (text, as_text), doc in zip(idx, texts, docs, strict=True):
             row = rows[i]
             text_marks = _string_marks(doc)
             heading = _EMPTY if as_text else _cached(lang, field_text(row, "heading"))
@@ -156,7 +162,7 @@ def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
                 excl_hw=bool(doc._.excluded_homework),
                 xref=len(doc._.crossref_spans),
                 xref_hw=bool(doc._.crossref_homework),
-                refs=len(_REF.findall(doc.text)),
+                refs=len(_REF.findall(text)),
                 citations=len(doc._.citation_spans),
                 n_tokens=len(doc),
                 doc=doc if keep_docs else None,

@@ -3,7 +3,7 @@
 One pipeline per language (en, es, fr, pt, de, nl; every other language shares a blank
 multilingual "xx" pipeline with the union of all lexicons), built once per process:
 
-    blank(lang) -> sentencizer -> c177_lemmatizer (lookup, lowercased) -> c177_marks
+    blank(lang) -> c177_sentencizer -> c177_lemmatizer (lookup, lowercased) -> c177_marks
 
 `c177_marks` reads its term lists from `classifiers/lexicons/<lang>.toml` (see the README
 there) and sets on every Doc:
@@ -31,10 +31,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import IS_PUNCT, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -43,6 +46,8 @@ from corpus.labels import TOPIC_IDS
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 NATIVE_LANGUAGES = ("en", "es", "fr", "pt", "de", "nl")
 MULTILINGUAL = "xx"
+
+RAW_TEXT = "c177_text"  # Doc.user_data key for the text a Doc was made from
 
 # How far a "near" exclusion cue ("except", "other than") reaches, in tokens.
 NEAR_WINDOW = 12
@@ -158,7 +163,7 @@ class LowerLookupLemmatizer:
         self.vocab = nlp.vocab
         self._table: Any = {}
         self._extra: dict[str, str] = {}
-        self._cache: dict[int, str] = {}
+        self._cache: dict[int, int] = {}  # lowercase id -> lemma id
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
         lang = self.vocab.lang
@@ -179,21 +184,62 @@ class LowerLookupLemmatizer:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
+        # through arrays of string ids: creating a Token object per word cost more than
+        # the lookups themselves
         cache = self._cache
-        for token in doc:
-            key = token.lower
+        strings = doc.vocab.strings
+        lowers = doc.to_array([LOWER])
+        lemmas = lowers.copy()
+        for i, key in enumerate(lowers.tolist()):
             lemma = cache.get(key)
             if lemma is None:
-                lemma = self.lemma(token.lower_)
+                lemma = strings.add(self.lemma(strings[key]))
                 if len(cache) < 500_000:  # bound memory on huge corpora
                     cache[key] = lemma
-            token.lemma_ = lemma
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas)
         return doc
 
 
 @Language.factory("c177_lemmatizer", default_config={"lexicon": "en"})
 def make_lemmatizer(nlp: Language, name: str, lexicon: str) -> LowerLookupLemmatizer:
     return LowerLookupLemmatizer(nlp, name, lexicon)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+class ArraySentencizer:
+    """spaCy's Sentencizer rules (a sentence ends after ".", "!", "?"... and any punctuation
+    that follows), computed over arrays of ids: the stock component builds a Token object
+    per word, which cost a third of the pipeline's time on long provisions."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self._punct = {nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        arr = doc.to_array([ORTH, IS_PUNCT])
+        starts = numpy.full(len(doc), -1, dtype="int64")
+        starts[0] = 1
+        punct = self._punct
+        seen = False
+        for i, (orth, is_punct) in enumerate(arr.tolist()):
+            in_punct = orth in punct
+            if seen and not is_punct and not in_punct:
+                starts[i] = 1
+                seen = False
+            elif in_punct:
+                seen = True
+        doc.from_array([SENT_START], starts.view("uint64").reshape(-1, 1))
+        return doc
+
+
+@Language.factory("c177_sentencizer")
+def make_sentencizer(nlp: Language, name: str) -> ArraySentencizer:
+    return ArraySentencizer(nlp, name)
 
 
 # --------------------------------------------------------------------------- marks
@@ -252,12 +298,11 @@ class C177Marks:
         self._conditional = tuple(c.lower() for c in exclusion.get("conditional", []))
         self._relative = frozenset(r.lower() for r in exclusion.get("relative", []))
 
-    # which (wildcard term, word position) pairs a lowercased token matches, memoised
-    def _wild_hits(self, token: Any) -> tuple[tuple[int, int], ...]:
-        key = token.lower
+    # which (wildcard term, word position) pairs a lowercased word matches, memoised
+    def _wild_hits(self, key: int, strings: Any) -> tuple[tuple[int, int], ...]:
         hits = self._wild_memo.get(key)
         if hits is None:
-            low = token.lower_
+            low = strings[key]
             hits = tuple(
                 (i, j)
                 for i, (_, words) in enumerate(self._wild_terms)
@@ -274,7 +319,8 @@ class C177Marks:
             key = self._key_names.get(match_id) or doc.vocab.strings[match_id]
             found.setdefault(key, []).append(Span(doc, start, end, label=key))
         if self._wild_terms:
-            hits = [self._wild_hits(token) for token in doc]
+            strings = doc.vocab.strings
+            hits = [self._wild_hits(key, strings) for key in doc.to_array([LOWER]).tolist()]
             for i, token_hits in enumerate(hits):
                 for term_index, position in token_hits:
                     if position != 0:
@@ -287,10 +333,12 @@ class C177Marks:
                         found.setdefault(key, []).append(Span(doc, i, end, label=key))
         return {key: filter_spans(spans) for key, spans in found.items()}
 
-    def _char_spans(self, doc: Doc, patterns: Iterable[re.Pattern[str]], label: str) -> list[Span]:
+    @staticmethod
+    def _char_spans(doc: Doc, text: str, patterns: Iterable[re.Pattern[str]],
+                    label: str) -> list[Span]:
         spans = []
         for pattern in patterns:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(text):
                 span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
                 if span is not None and len(span):
                     spans.append(span)
@@ -302,7 +350,7 @@ class C177Marks:
         return sent.start, sent.end
 
     @staticmethod
-    def _after_end(doc: Doc, cue: Span, s_end: int) -> int:
+    def _after_end(doc: Doc, text: str, cue: Span, s_end: int) -> int:
         """Where the scope of an exclusion cue that governs what follows it ends."""
         reach = min(len(doc), cue.end + LIST_REACH)
         # "does not apply to: (a) ...; (f) homeworkers": a list introduced right after the
@@ -310,13 +358,13 @@ class C177Marks:
         if any(t.text == ":" for t in doc[cue.end : min(cue.end + COLON_REACH, s_end)]):
             return reach
         end = min(s_end, reach)
-        if _LIST_START.match(doc.text, cue.end_char):
+        if _LIST_START.match(text, cue.end_char):
             return end  # "shall not apply to (a) ...; (b) outworkers"
         # otherwise a ";" closes it: long definition sections chain clauses with ";"
         semi = next((t.i for t in doc[cue.end : end] if t.text == ";"), None)
         return semi if semi is not None else end
 
-    def _scope(self, doc: Doc, cue: Span, direction: str) -> list[tuple[int, int]]:
+    def _scope(self, doc: Doc, text: str, cue: Span, direction: str) -> list[tuple[int, int]]:
         """Token ranges an exclusion cue governs."""
         sent = doc[cue.start].sent
         s_start, s_end = sent.start, sent.end
@@ -326,7 +374,7 @@ class C177Marks:
                 clause_start = t.i + 1
         if direction == "near":
             # "except where ...", "außer wenn ...": a condition, not persons taken out
-            following = doc.text[cue.end_char : cue.end_char + 40].lower().lstrip(" ,")
+            following = text[cue.end_char : cue.end_char + 40].lower().lstrip(" ,")
             if any(following.startswith(c) and following[len(c) : len(c) + 1] in {" ", ",", ""}
                    for c in self._conditional):
                 return []
@@ -342,7 +390,7 @@ class C177Marks:
             return [(cue.end, end)]
         if direction == "before":
             return [(clause_start, cue.start)]
-        after = (cue.end, self._after_end(doc, cue, s_end))
+        after = (cue.end, self._after_end(doc, text, cue, s_end))
         if direction == "after":
             return [after]
         if direction == "both":
@@ -355,7 +403,9 @@ class C177Marks:
         # "à domicile" inside "travailleurs à domicile" is the strong term, not a weak one
         weak = [w for w in found.get(_WEAK, []) if not any(_overlaps(w, s) for s in strong)]
         homework = strong + weak
-        citations = self._char_spans(doc, self._citation_res, "citation")
+        # doc.text is rebuilt from the tokens on each access: analyse() passes the raw text
+        text = doc.user_data.get(RAW_TEXT) or doc.text
+        citations = self._char_spans(doc, text, self._citation_res, "citation")
         for span in homework:
             span._.cited = _inside(span, citations)
         doc._.homework_spans = sorted(homework, key=lambda s: s.start)
@@ -366,13 +416,13 @@ class C177Marks:
         cues = [(span, d) for d in _EXCL for span in found.get(f"excl_{d}", [])]
         if self._exclusion_res and homework:
             cues += [(span, "pattern")
-                     for span in self._char_spans(doc, self._exclusion_res, "excl_pattern")]
+                     for span in self._char_spans(doc, text, self._exclusion_res, "excl_pattern")]
         doc._.exclusion_spans = sorted({c for c, _ in cues}, key=lambda s: s.start)
         governed: list[tuple[Span, Span]] = []
         live = [s for s in homework if not s._.cited]
         if cues and live:
             for cue, direction in cues:
-                for lo, hi in self._scope(doc, cue, direction):
+                for lo, hi in self._scope(doc, text, cue, direction):
                     for span in live:
                         if lo <= span.start and span.end <= hi:
                             governed.append((cue, span))
@@ -411,7 +461,7 @@ def get_nlp(language: str) -> Language:
 @functools.cache
 def _build(lang: str) -> Language:
     nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("c177_sentencizer")
     nlp.add_pipe("c177_lemmatizer", config={"lexicon": lang})
     nlp.add_pipe("c177_marks", config={"lexicon": lang})
     nlp.initialize()

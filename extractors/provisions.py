@@ -29,6 +29,7 @@ _ES_UNITS = {
     "tercera": 3, "tercer": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
     "sexto": 6, "sexta": 6, "séptimo": 7, "séptima": 7, "septimo": 7, "septima": 7,
     "octavo": 8, "octava": 8, "noveno": 9, "novena": 9,
+    "premier": 1, "première": 1,  # French "Article premier"
 }  # fmt: skip
 _ES_TENS = {
     "décimo": 10, "décima": 10, "decimo": 10, "decima": 10, "vigésimo": 20, "vigésima": 20,

@@ -18,6 +18,7 @@ app = typer.Typer(
     help="c177: how far national labour laws cover homeworkers, against ILO Convention No. 177.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode="markdown",
 )
 export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
 reviews_app = typer.Typer(help="Share reviews between teams as JSONL.", no_args_is_help=True)
