@@ -23,6 +23,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
+from classifiers.features import as_records
 from classifiers.models import predict
 from classifiers.train import topic_matrix, train, with_marks
 from corpus.labels import STATUSES, TOPIC_IDS
@@ -99,7 +100,7 @@ def _scores(y_true: list[str], y_pred: list[str], p_status: np.ndarray, Y_true: 
 
 def evaluate(examples: list[dict[str, Any]], **train_params: Any) -> dict[str, Any]:
     """Leave-one-law-out figures for the tagger on labelled examples (see module doc)."""
-    rows = with_marks(examples)  # spaCy once; every fold reuses the marks
+    rows = with_marks(as_records(examples))  # spaCy once; every fold reuses the marks
     groups = np.array([_group(r) for r in rows])
     n_groups = len(set(groups))
     if n_groups < 2:

@@ -262,7 +262,7 @@ class TextField(TransformerMixin, BaseEstimator):
         return np.array(["+".join(self.fields)], dtype=object)
 
 
-def build_features(char_max_chars: int = 1500) -> FeatureUnion:
+def build_features(char_max_chars: int = 600) -> FeatureUnion:
     """TF-IDF words (1-2 grams) + char_wb n-grams of heading and text, words of the context
     headings and title, and the spaCy marks."""
     return FeatureUnion(

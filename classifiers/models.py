@@ -20,14 +20,17 @@ Everything else is the models' call.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from classifiers.features import MARKS_KEY, RowMarks, build_features
 from corpus.labels import STATUSES, TOPIC_IDS
@@ -99,8 +102,51 @@ def predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool = 
     if not rows:
         return []
     # threaded BLAS only oversubscribes the cores for matrices this size
-    with threadpool_limits(limits=1):
+    with _threadpools().limit(limits=1):
         return _predict(models, rows, explain, n_features)
+
+
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    # built once: finding the loaded BLAS libraries took 4 ms, per call of threadpool_limits
+    return ThreadpoolController()
+
+
+def _union_transform(union: FeatureUnion, rows: list[dict[str, Any]]) -> sp.csr_matrix:
+    """FeatureUnion.transform without its joblib dispatch (2 ms a call, per document)."""
+    weights = union.transformer_weights or {}
+    blocks = []
+    for name, transformer in union.transformer_list:
+        block = transformer.transform(rows)
+        block = sp.csr_matrix(block) if not sp.issparse(block) else block
+        blocks.append(block * weights[name] if name in weights else block)
+    return sp.hstack(blocks, format="csr")
+
+
+def _topic_proba(models: dict[str, Any], clf: OneVsRestClassifier, X: sp.csr_matrix
+                 ) -> np.ndarray:
+    """OneVsRest probabilities from the stacked binary logistic regressions, in one product
+    (the same numbers as clf.predict_proba, without 19 validations per call)."""
+    stack = models.get("_topic_stack")
+    if stack is None or stack[0] is not clf:
+        coefs, intercepts, constant = [], [], []
+        n_features = X.shape[1]
+        for est in clf.estimators_:
+            if hasattr(est, "coef_"):
+                coefs.append(est.coef_[0])
+                intercepts.append(float(est.intercept_[0]))
+                constant.append(np.nan)
+            else:  # a topic with no positive (or no negative) training example
+                coefs.append(np.zeros(n_features))
+                intercepts.append(0.0)
+                constant.append(float(est.predict_proba(X[:1])[0, 1]))
+        stack = (clf, np.vstack(coefs).T, np.array(intercepts), np.array(constant))
+        models["_topic_stack"] = stack
+    _, W, b, constant = stack
+    P = expit(X @ W + b)
+    fixed = ~np.isnan(constant)
+    P[:, fixed] = constant[fixed]
+    return P
 
 
 def _predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool,
@@ -108,14 +154,14 @@ def _predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool,
     status_pipe: Pipeline = models["status"]
     topic_pipe: Pipeline = models["topics"]
     features = status_pipe.steps[0][1]
-    X = features.transform(rows)
+    X = _union_transform(features, rows)
     # the topic model shares the fitted union (one object after skops round-trip too)
-    Xt = X if topic_pipe.steps[0][1] is features else topic_pipe.steps[0][1].transform(rows)
-    X = X.tocsr() if hasattr(X, "tocsr") else X
+    topic_features = topic_pipe.steps[0][1]
+    Xt = X if topic_features is features else _union_transform(topic_features, rows)
     status_clf: LogisticRegression = status_pipe.steps[-1][1]
     topic_clf: OneVsRestClassifier = topic_pipe.steps[-1][1]
     p_status = status_clf.predict_proba(X)
-    p_topics = topic_clf.predict_proba(Xt)
+    p_topics = _topic_proba(models, topic_clf, Xt)
     status_cols = [STATUSES.index(c) for c in status_clf.classes_]
     topic_ids: list[str] = list(models.get("topic_ids", TOPIC_IDS))
     thresholds: dict[str, float] = models.get("thresholds", {})

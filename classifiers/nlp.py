@@ -268,6 +268,7 @@ class C177Marks:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._wild_terms: list[tuple[str, list[re.Pattern[str]]]] = []
         self._wild_memo: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._wild_any: re.Pattern[str] = re.compile("(?!)")
         self._citation_res: list[re.Pattern[str]] = []
         self._exclusion_res: list[re.Pattern[str]] = []
         self._conditional: tuple[str, ...] = ()
@@ -291,6 +292,8 @@ class C177Marks:
                 patterns = [lemmatizer(nlp.make_doc(t)) for t in plain]
                 self.matcher.add(key, patterns)
             self._key_names[nlp.vocab.strings.add(key)] = key
+        words = {w.pattern for _, ws in self._wild_terms for w in ws}
+        self._wild_any = re.compile("|".join(sorted(words)) or "(?!)")
         self._citation_res = [re.compile(p) for p in lexicon.get("citation", {})
                               .get("patterns", [])]
         exclusion = lexicon.get("exclusion", {})
@@ -303,7 +306,8 @@ class C177Marks:
         hits = self._wild_memo.get(key)
         if hits is None:
             low = strings[key]
-            hits = tuple(
+            # one C-level test first: most words match no wildcard at all
+            hits = () if not self._wild_any.fullmatch(low) else tuple(
                 (i, j)
                 for i, (_, words) in enumerate(self._wild_terms)
                 for j, pattern in enumerate(words)

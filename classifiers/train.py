@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from classifiers.features import MARKS_KEY, analyse, build_features, effective_text
+from classifiers.features import MARKS_KEY, analyse, as_records, build_features, effective_text
 from classifiers.models import status_classifier, topic_classifier
 from corpus.labels import STATUSES, TOPIC_IDS
 
@@ -70,6 +71,7 @@ def topic_matrix(examples: list[dict[str, Any]]) -> np.ndarray:
 def train(examples: list[dict[str, Any]], C_status: float = 4.0,
           C_topics: float = 4.0) -> dict[str, Any]:
     """Fit the shared features once, then the status and topic classifiers on them."""
+    examples = as_records(examples)  # a DataFrame works too
     validate(examples)
     rows = with_marks(trainable(examples))
     if len({r["status"] for r in rows}) < 2:
@@ -99,7 +101,8 @@ def save(models: dict[str, Any], model_dir: Path, meta: dict[str, Any] | None = 
     model_dir.mkdir(parents=True, exist_ok=True)
     payload = {k: v for k, v in models.items() if not k.startswith("_")}
     path = model_dir / MODEL_FILE
-    sio.dump(payload, path)
+    # the vocabularies make a verbose JSON schema (40 MB raw): deflate it
+    sio.dump(payload, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     with open(model_dir / META_FILE, "w", encoding="utf-8") as handle:
         json.dump(meta or {}, handle, indent=2, sort_keys=True)
         handle.write("\n")
@@ -110,6 +113,7 @@ def train_and_save(examples: list[dict[str, Any]], model_dir: Path | str = DEFAU
                    **params: Any) -> dict[str, Any]:
     """Train on examples and save to model_dir. Returns what was trained (for the CLI)."""
     start = time.perf_counter()
+    examples = as_records(examples)
     models = train(examples, **params)
     rows = trainable(examples)
     meta = {

@@ -156,7 +156,9 @@ def c177_pipeline(
     entries, problems = resolve_entries(paths, manifest)
     report.warnings += problems
     report.documents = len(entries)
-    tagger = steps.load_tagger(model_dir)  # the flow needs its version to decide what to skip
+    # The flow needs only the tagger's version to decide what to skip: the models load on
+    # the first document tagged in this process (never, when nothing changed).
+    tagger = steps.load_tagger(model_dir)
     version = pipeline_version(tagger)
     with Store(db) as store:
         run_id = store.start_run(version)

@@ -8,6 +8,7 @@ them in worker processes while it alone writes to the store.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -155,9 +156,61 @@ def load_tagger(model_dir: str | None = None) -> TaggerLike:
 
 @cache
 def _load_tagger(model_dir: str) -> TaggerLike:
-    from classifiers.tagger import Tagger  # heavy: spaCy and the models
+    return _LazyTagger(model_dir)
 
-    return Tagger.load(Path(model_dir) if model_dir else None)
+
+_CLASSIFIERS = Path(__file__).resolve().parent.parent / "classifiers"
+
+
+def model_fingerprint(model_dir: str = "") -> str:
+    """`Tagger.load(model_dir).version` without loading anything: the same hash of the model
+    file and the lexicons (classifiers.tagger.fingerprint), read as bytes. Importing spaCy,
+    scikit-learn and skops and loading the models takes seconds, which a run with nothing to
+    tag (the flow only needs the version to decide what to skip) should not pay.
+    tests/test_benchmarks_smoke.py checks that both give the same string."""
+    folder = Path(model_dir) if model_dir else _CLASSIFIERS / "models"
+    files = [folder / "c177.skops", *sorted((_CLASSIFIERS / "lexicons").glob("*.toml"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class _LazyTagger:
+    """The tagger, loaded on the first `tag` call; its version is known before that."""
+
+    def __init__(self, model_dir: str):
+        self._model_dir = model_dir
+        self._tagger: TaggerLike | None = None
+        self._version: str | None = None
+
+    @property
+    def version(self) -> str:
+        if self._tagger is not None:
+            return self._tagger.version
+        if self._version is None:
+            try:
+                self._version = model_fingerprint(self._model_dir)
+            except OSError:  # an unusual model folder: ask the tagger itself
+                return self.loaded().version
+        return self._version
+
+    def loaded(self) -> TaggerLike:
+        if self._tagger is None:
+            from classifiers.tagger import Tagger  # heavy: spaCy and the models
+
+            self._tagger = Tagger.load(Path(self._model_dir) if self._model_dir else None)
+            if self._version is not None and self._version != self._tagger.version:
+                warnings.warn(
+                    f"model_fingerprint() gave {self._version}, the tagger says "
+                    f"{self._tagger.version}: unchanged documents will be re-tagged every run",
+                    stacklevel=2,
+                )
+        return self._tagger
+
+    def tag(self, provisions: list[Provision], language: str, document_title: str) -> list[Tag]:
+        return self.loaded().tag(provisions, language, document_title)
 
 
 def needs_tagging(store: Store, document_id: int, version: str) -> bool:

@@ -1,0 +1,1 @@
+"""Benchmarks of the c177 pipeline: `python -m benchmarks.run` (see benchmarks/README.md)."""

@@ -1,0 +1,514 @@
+"""Speed, scale and memory of `c177 run`, measured side by side in one run.
+
+    python -m benchmarks.run [--pages 2000] [--scale-pages 1000] [--repeat 1]
+                             [--out benchmarks/out/results.json] [--results-md benchmarks/RESULTS.md]
+                             [--only overhead,rerun,scaling,memory,tagging] [--profile]
+
+Builds a corpus of exactly N pages in a temporary folder (the sample statutes and the shared
+laws' PDFs, copied with distinct bytes; see `benchmarks.corpus`), then runs every measurement
+as a separate process and times it from outside (wall clock, peak RSS from `wait4`, and the
+process tree's RSS sampled every 0.2 s, which counts Prefect's server and Dask's workers too):
+
+  overhead  `c177 run` (1 worker, cold) against bare pdfplumber `extract_text()`, N pages
+  rerun     the same `c177 run` again with nothing changed, against the cold run
+  scaling   1 worker, 2 worker processes, a Dask LocalCluster of 2, at --scale-pages pages
+  memory    peak RSS of cold 1-worker runs at 500, 1,000 and N pages
+  tagging   provisions/s on one core, spaCy and scikit-learn apart (classifiers.bench)
+
+Pairs that are compared run one after the other, and `--repeat R` runs each pair R times
+(interleaved) and reports the median. `--profile` adds py-spy profiles of a cold 1-worker run
+and of a re-run, summarised under benchmarks/profiles/. Results: JSON (--out) and a Markdown
+table (--results-md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus
+
+REPO = corpus.REPO
+BIN = Path(sys.executable).parent
+MEASURES = ("overhead", "rerun", "scaling", "memory", "tagging")
+GOALS = {
+    "overhead": 1.3,  # pipeline / bare pdfplumber, at most
+    "scaling": 1.8,  # 2 workers' speed-up over 1, at least
+    "rerun": 0.05,  # unchanged re-run / cold run, at most
+    "tagging": 5000.0,  # provisions per second per core, at least
+    "memory_mib": 1024.0,  # peak RSS at N pages, under
+    "memory_growth": 1.25,  # peak RSS at N pages / at the smallest size, at most ("flat")
+}
+
+
+def _say(message: str, started: float = time.perf_counter()) -> None:
+    print(f"[{time.perf_counter() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+# -- measuring one process -------------------------------------------------------------------
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> dict[str, Any]:
+    """Run a command to the end; wall time, CPU time, peak RSS (largest process, from
+    `wait4`) and peak RSS of the whole process tree (sampled)."""
+    peak_tree = 0
+    done = threading.Event()
+    with open(log, "w") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+
+        def sample() -> None:
+            nonlocal peak_tree
+            while not done.wait(0.2):
+                peak_tree = max(peak_tree, _tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} exited {proc.returncode}:\n{text[-3000:]}")
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB; largest process
+        "peak_tree_rss_mib": round(peak_tree / 2**20, 1),
+        "output": text,
+    }
+
+
+# -- the runs ---------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, work: Path, sources: list[corpus.Source], profile_dir: Path | None):
+        self.work = work
+        self.sources = sources
+        self.profile_dir = profile_dir
+        self.runs: list[dict[str, Any]] = []
+        self.env = dict(os.environ)
+        self.env.pop("PREFECT_API_URL", None)  # c177 run's own temporary server, every time
+        self.env.update({
+            "PREFECT_HOME": str(work / "prefect-home"),
+            "C177_QUIET": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        })  # fmt: skip
+        self.manifests: dict[int, Path] = {}
+        self.pages_of: dict[int, dict[str, int]] = {}
+
+    def manifest(self, pages: int) -> Path:
+        if pages not in self.manifests:
+            copies = corpus.select(self.sources, pages)
+            path = self.work / f"manifest-{pages}.tsv"
+            corpus.materialise(copies, self.work / "corpus", path)
+            self.manifests[pages] = path
+            self.pages_of[pages] = {"pages": pages, "files": len(copies)}
+        return self.manifests[pages]
+
+    def _record(self, kind: str, pages: int, result: dict[str, Any], **extra: Any) -> dict:
+        output = result.pop("output")
+        run = {"kind": kind, "pages": pages, **result, **extra}
+        if kind == "bare":
+            run.update(json.loads(output.strip().splitlines()[-1]))
+        else:
+            run["report"] = [ln for ln in output.splitlines() if ln.strip()][-12:]
+            if "0 failed" not in output:
+                raise RuntimeError(f"{kind} at {pages} pages had failures:\n{output[-3000:]}")
+        run["pages_per_s"] = round(pages / result["wall_s"], 2) if result["wall_s"] else None
+        self.runs.append(run)
+        _say(
+            f"{kind:<10} {pages:>5} pages  {result['wall_s']:8.2f} s  "
+            f"peak RSS {result['peak_rss_mib']:7.1f} MiB (tree {result['peak_tree_rss_mib']:.1f})"
+        )
+        return run
+
+    def bare(self, pages: int) -> dict:
+        manifest = self.manifest(pages)
+        command = [sys.executable, "-m", "benchmarks.bare", str(manifest)]
+        result = measure(command, self.env, REPO, self.work / f"bare-{pages}.log")
+        return self._record("bare", pages, result)
+
+    def pipeline(
+        self, kind: str, pages: int, *, db: Path | None = None, profile: str | None = None
+    ) -> dict:
+        """`c177 run` on the manifest of `pages` pages: kind is 1-worker, 2-workers, dask-2
+        or rerun (same database as the last 1-worker run at that size)."""
+        manifest = self.manifest(pages)
+        tag = f"{kind}-{pages}-{len(self.runs)}"
+        db = db or self.work / f"{tag}.sqlite"
+        command = [
+            str(BIN / "c177"), "run", "--manifest", str(manifest), "--db", str(db),
+            "--out", str(self.work / f"{tag}-exports"),
+        ]  # fmt: skip
+        if kind == "2-workers":
+            command += ["--workers", "2"]
+        elif kind == "dask-2":
+            command += ["--dask", "--workers", "2"]
+        if profile and self.profile_dir:
+            raw = self.work / f"{profile}.raw"
+            spy = [str(BIN / "py-spy"), "record", "--rate", "50", "--format", "raw"]
+            command = [*spy, "--subprocesses", "--output", str(raw), "--", *command]
+        result = measure(command, self.env, self.work, self.work / f"{tag}.log")
+        run = self._record(kind, pages, result, db=str(db), profiled=bool(profile))
+        if profile and self.profile_dir:
+            self._summarise(profile, run)
+        return run
+
+    def _summarise(self, name: str, run: dict) -> None:
+        from benchmarks.profile_summary import summarise
+
+        focus = [
+            "extract_and_tag", "_read_page", "Page.chars", "iter_extract_tuples", "split ",
+            "detect ", "analyse", "get_nlp", "predict", "load_tagger", "_store_result",
+            "save_document", "save_tags", "reusable", "sha256_file", "build_matrix",
+            "write_matrix", "finish_run", "start_server", "run_pipeline",
+        ]  # fmt: skip
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        head = (
+            f"# {name}: c177 run, {run['kind']}, {run['pages']} pages, {run['wall_s']} s wall"
+            f" (under py-spy, 50 Hz)\n"
+        )
+        text = summarise(self.work / f"{name}.raw", top=45, focus=focus)
+        (self.profile_dir / f"{name}.txt").write_text(head + text)
+
+    def tagging(self, db: str) -> dict:
+        command = [sys.executable, "-m", "benchmarks.tagging", db]
+        result = measure(command, self.env, REPO, self.work / "tagging.log")
+        output = result.pop("output")
+        run = {"kind": "tagging", **result, **json.loads(output.strip().splitlines()[-1])}
+        self.runs.append(run)
+        rate = run["explain"]["provisions_per_s"]
+        _say(f"tagging    {run['explain']['provisions']} provisions  {rate} provisions/s")
+        return run
+
+
+# -- the whole benchmark -------------------------------------------------------------------
+
+
+def _median(runs: list[dict], key: str = "wall_s") -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    only = set(args.only.split(",")) if args.only else set(MEASURES)
+    unknown = only - set(MEASURES)
+    if unknown:
+        raise SystemExit(f"unknown measure(s): {', '.join(sorted(unknown))}")
+    laws = None if args.no_shared_laws else corpus.SHARED_LAWS
+    sources = corpus.sources(laws)
+    work = Path(tempfile.mkdtemp(prefix="c177-bench-"))
+    bench = Bench(work, sources, args.profiles if args.profile else None)
+    started = time.perf_counter()
+    _say(f"work folder {work}; {len(sources)} source PDFs, {sum(s.pages for s in sources)} pages")
+    try:
+        if not args.no_warm_up:
+            # Not counted: creates Prefect's database under PREFECT_HOME, warms the disk cache.
+            bench.pipeline("1-worker", min(5, args.pages))
+            bench.runs.clear()
+        cold: dict[int, list[dict]] = {}
+        n, s = args.pages, args.scale_pages
+        for round_ in range(args.repeat):
+            if only & {"overhead", "rerun", "memory", "tagging"}:
+                if "overhead" in only:
+                    bench.bare(n)
+                cold.setdefault(n, []).append(bench.pipeline("1-worker", n))
+                if "rerun" in only:
+                    bench.pipeline("rerun", n, db=Path(cold[n][-1]["db"]))
+            if "scaling" in only:
+                if s != n or not cold.get(n):
+                    cold.setdefault(s, []).append(bench.pipeline("1-worker", s))
+                bench.pipeline("2-workers", s)
+                bench.pipeline("dask-2", s)
+        if "memory" in only:
+            for size in args.memory_sizes:
+                if size not in cold:
+                    cold[size] = [bench.pipeline("1-worker", size)]
+        if "tagging" in only:
+            bench.tagging(cold[n][0]["db"])
+        if args.profile:
+            pages = args.profile_pages
+            first = bench.pipeline("1-worker", pages, profile="cold-1-worker")
+            bench.pipeline("rerun", pages, db=Path(first["db"]), profile="rerun")
+            bench.pipeline("2-workers", pages, profile="cold-2-workers")
+        total = time.perf_counter() - started
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return summarise(bench, args, cold, total, only)
+
+
+def summarise(
+    bench: Bench, args: argparse.Namespace, cold: dict[int, list[dict]], total: float, only: set
+) -> dict[str, Any]:
+    runs = [r for r in bench.runs if not r.get("profiled")]
+
+    def of(kind: str, pages: int) -> list[dict]:
+        return [r for r in runs if r["kind"] == kind and r.get("pages") == pages]
+
+    n, s = args.pages, args.scale_pages
+    results: dict[str, Any] = {}
+    if "overhead" in only:
+        bare, pipe = _median(of("bare", n)), _median(of("1-worker", n))
+        results["overhead"] = {
+            "pages": n, "bare_s": bare, "pipeline_s": pipe, "ratio": round(pipe / bare, 3),
+            "goal": f"<= {GOALS['overhead']}", "met": pipe / bare <= GOALS["overhead"],
+        }  # fmt: skip
+    if "rerun" in only:
+        rerun, pipe = _median(of("rerun", n)), _median(of("1-worker", n))
+        results["rerun"] = {
+            "pages": n, "cold_s": pipe, "rerun_s": rerun, "ratio": round(rerun / pipe, 3),
+            "goal": f"<= {GOALS['rerun']}", "met": rerun / pipe <= GOALS["rerun"],
+        }  # fmt: skip
+    if "scaling" in only:
+        one = _median(of("1-worker", s))
+        two, dask = _median(of("2-workers", s)), _median(of("dask-2", s))
+        results["scaling"] = {
+            "pages": s, "one_worker_s": one, "two_workers_s": two, "dask_2_s": dask,
+            "two_workers_speedup": round(one / two, 3), "dask_2_speedup": round(one / dask, 3),
+            "goal": f">= {GOALS['scaling']}", "met": one / two >= GOALS["scaling"],
+        }  # fmt: skip
+    if "memory" in only:
+        sizes = sorted(set(args.memory_sizes) | {n})
+        points = {
+            size: {
+                "peak_rss_mib": max(r["peak_rss_mib"] for r in cold[size]),
+                "peak_tree_rss_mib": max(r["peak_tree_rss_mib"] for r in cold[size]),
+            }
+            for size in sizes
+            if size in cold
+        }
+        biggest, smallest = points[max(points)], points[min(points)]
+        growth = biggest["peak_rss_mib"] / smallest["peak_rss_mib"]
+        results["memory"] = {
+            "by_pages": points,
+            "growth": round(growth, 3),
+            "goal": f"< {GOALS['memory_mib']:.0f} MiB at {n} pages, growth <= "
+            f"{GOALS['memory_growth']}",
+            "met": biggest["peak_tree_rss_mib"] < GOALS["memory_mib"]
+            and growth <= GOALS["memory_growth"],
+        }
+    tagging = [r for r in runs if r["kind"] == "tagging"]
+    if tagging:
+        t = tagging[0]
+        results["tagging"] = {
+            "provisions": t["explain"]["provisions"],
+            "documents": t["documents"],
+            "explain": t["explain"],
+            "no_explain": t["no_explain"],
+            "goal": f">= {GOALS['tagging']:.0f} provisions/s/core",
+            "met": t["explain"]["provisions_per_s"] >= GOALS["tagging"],
+        }
+    return {
+        "command": "python -m benchmarks.run " + shlex.join(sys.argv[1:]),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "corpus": {
+            "pages": bench.pages_of,
+            "sources": [
+                {"file": src.path.name, "pages": src.pages} for src in bench.sources
+            ],
+        },
+        "repeat": args.repeat,
+        "total_s": round(total, 1),
+        "results": results,
+        "runs": runs,
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = []
+    import pdfplumber
+    import prefect
+    import sklearn
+    import spacy
+
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_end": load,
+        "versions": {
+            "pdfplumber": pdfplumber.__version__, "prefect": prefect.__version__,
+            "spacy": spacy.__version__, "scikit-learn": sklearn.__version__,
+        },  # fmt: skip
+        "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")},
+    }
+
+
+# -- the Markdown table -----------------------------------------------------------------------
+
+
+def _yes(met: bool) -> str:
+    return "yes" if met else "**no**"
+
+
+def markdown(data: dict[str, Any]) -> str:
+    r, m = data["results"], data["machine"]
+    lines = [
+        "# c177 benchmarks",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}, "
+        f"pdfplumber {m['versions']['pdfplumber']}, Prefect {m['versions']['prefect']}, "
+        f"spaCy {m['versions']['spacy']}, scikit-learn {m['versions']['scikit-learn']}. "
+        f"Load average at the end: {', '.join(map(str, m['load_average_at_end']))}.",
+        "",
+        f"Command: `{data['command']}` ({data['date']}, {data['total_s'] / 60:.1f} min,"
+        f" each pair repeated {data['repeat']}x, medians).",
+        "",
+        "| Measure | Result | Goal | Met |",
+        "| --- | --- | --- | --- |",
+    ]
+    if "overhead" in r:
+        o = r["overhead"]
+        lines.append(
+            f"| Pipeline (`c177 run`, 1 worker, cold) / bare pdfplumber `extract_text()`,"
+            f" {o['pages']} pages | {o['ratio']:.2f}x ({o['pipeline_s']:.1f} s / "
+            f"{o['bare_s']:.1f} s) | {o['goal']} | {_yes(o['met'])} |"
+        )
+    if "scaling" in r:
+        sc = r["scaling"]
+        lines.append(
+            f"| 2 worker processes vs 1, {sc['pages']} pages | {sc['two_workers_speedup']:.2f}x"
+            f" ({sc['one_worker_s']:.1f} s -> {sc['two_workers_s']:.1f} s) | {sc['goal']} |"
+            f" {_yes(sc['met'])} |"
+        )
+        lines.append(
+            f"| Dask LocalCluster of 2 vs 1 worker, {sc['pages']} pages |"
+            f" {sc['dask_2_speedup']:.2f}x ({sc['dask_2_s']:.1f} s) | {sc['goal']} |"
+            f" {_yes(sc['dask_2_speedup'] >= GOALS['scaling'])} |"
+        )
+    if "rerun" in r:
+        rr = r["rerun"]
+        lines.append(
+            f"| Unchanged re-run / cold run, {rr['pages']} pages | {100 * rr['ratio']:.1f}%"
+            f" ({rr['rerun_s']:.1f} s / {rr['cold_s']:.1f} s) | {rr['goal'][:3]}"
+            f"{100 * GOALS['rerun']:.0f}% | {_yes(rr['met'])} |"
+        )
+    if "tagging" in r:
+        t = r["tagging"]
+        e, ne = t["explain"], t["no_explain"]
+        lines.append(
+            f"| Tagging, 1 core, {t['provisions']} provisions (with evidence, as the pipeline"
+            f" runs) | {e['provisions_per_s']:.0f} provisions/s (spaCy"
+            f" {e['spacy_provisions_per_s']:.0f}/s, scikit-learn"
+            f" {e['sklearn_provisions_per_s']:.0f}/s) | {t['goal']} | {_yes(t['met'])} |"
+        )
+        lines.append(
+            f"| Tagging without evidence | {ne['provisions_per_s']:.0f} provisions/s (spaCy"
+            f" {ne['spacy_provisions_per_s']:.0f}/s, scikit-learn"
+            f" {ne['sklearn_provisions_per_s']:.0f}/s) | | |"
+        )
+    if "memory" in r:
+        mem = r["memory"]
+        points = ", ".join(
+            f"{p}: {v['peak_rss_mib']:.0f} MiB" for p, v in sorted(mem["by_pages"].items())
+        )
+        trees = ", ".join(
+            f"{p}: {v['peak_tree_rss_mib']:.0f}" for p, v in sorted(mem["by_pages"].items())
+        )
+        lines.append(
+            f"| Peak RSS of the largest process by pages (1 worker, cold) | {points}"
+            f" (whole process tree incl. Prefect's server: {trees} MiB); growth"
+            f" {mem['growth']:.2f}x | {mem['goal']} | {_yes(mem['met'])} |"
+        )
+    lines += [
+        "",
+        "Every run, as timed from outside (wall clock of the whole command, start-up"
+        " included):",
+        "",
+        "| Run | Pages | Wall s | Pages/s | CPU s | Peak RSS MiB | Tree peak RSS MiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run in data["runs"]:
+        if run["kind"] == "tagging":
+            continue
+        lines.append(
+            f"| {run['kind']} | {run['pages']} | {run['wall_s']:.1f} | {run['pages_per_s']:.1f}"
+            f" | {run['cpu_s']:.1f} | {run['peak_rss_mib']:.0f} |"
+            f" {run['peak_tree_rss_mib']:.0f} |"
+        )
+    sources = data["corpus"]["sources"]
+    lines += [
+        "",
+        f"Corpus: {len(sources)} source PDFs ({sum(s['pages'] for s in sources)} pages:"
+        f" the sample statutes and the shared laws' PDFs), copied with distinct bytes until"
+        f" the page count is reached.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000, help="corpus size (default 2000)")
+    parser.add_argument("--scale-pages", type=int, default=1000, help="pages for the scaling runs")
+    parser.add_argument("--memory-sizes", type=lambda t: [int(x) for x in t.split(",")],
+                        default=[500, 1000], help="pages of the extra memory runs (besides N)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=1, help="repeat each compared pair")
+    parser.add_argument("--only", default="", help=f"comma-separated: {','.join(MEASURES)}")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/out/results.json")
+    parser.add_argument("--results-md", type=Path, default=REPO / "benchmarks/RESULTS.md")
+    parser.add_argument("--profile", action="store_true", help="py-spy profiles too")
+    parser.add_argument("--profile-pages", type=int, default=500)
+    parser.add_argument("--profiles", type=Path, default=REPO / "benchmarks/profiles")
+    parser.add_argument("--no-shared-laws", action="store_true", help="samples only")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--no-warm-up", action="store_true", help="skip the uncounted first run")
+    args = parser.parse_args()
+    data = benchmark(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if args.results_md:
+        args.results_md.parent.mkdir(parents=True, exist_ok=True)
+        args.results_md.write_text(markdown(data))
+    print(markdown(data))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The benchmark script keeps working: a tiny run on 5 pages (python -m benchmarks.run)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_corpus_fills_the_page_count_with_distinct_readable_copies(tmp_path):
+    sources = corpus.sources(laws=None)  # the shipped samples only: fast and always there
+    copies = corpus.select(sources, 40)
+    assert sum(c.source.pages for c in copies) == 40
+    manifest = corpus.materialise(copies, tmp_path / "c", tmp_path / "m.tsv")
+    files = corpus.manifest_files(manifest)
+    assert len(files) == len(copies)
+    digests = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    assert len(digests) == len(files)  # the pipeline would skip "same bytes" otherwise
+    assert sum(corpus.page_count(f) for f in files) == 40
+
+    from benchmarks.bare import extract_all
+
+    assert extract_all(files[:2])["chars"] > 0  # the trailing comment keeps them readable
+
+
+def test_the_flows_cheap_model_version_is_the_taggers():
+    """The flow skips unchanged documents by `steps.model_fingerprint` (no model loading);
+    it must stay the string the tagger stamps, or every re-run re-tags everything."""
+    from classifiers.tagger import Tagger
+    from flows import steps
+
+    assert steps.model_fingerprint() == Tagger.load().version
+
+
+@pytest.mark.slow
+def test_a_tiny_benchmark_run(tmp_path):
+    out, table = tmp_path / "results.json", tmp_path / "RESULTS.md"
+    command = [
+        sys.executable, "-m", "benchmarks.run", "--pages", "5", "--memory-sizes", "3",
+        "--only", "overhead,rerun,memory,tagging", "--no-shared-laws", "--no-warm-up",
+        "--out", str(out), "--results-md", str(table),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=REPO, check=True, timeout=600, capture_output=True)
+    data = json.loads(out.read_text())
+    results = data["results"]
+    assert set(results) == {"overhead", "rerun", "memory", "tagging"}
+    assert results["overhead"]["ratio"] > 0 and results["rerun"]["ratio"] > 0
+    assert set(results["memory"]["by_pages"]) == {"3", "5"}
+    assert results["tagging"]["explain"]["provisions"] > 0
+    assert data["machine"]["cores"] and data["command"].startswith("python -m benchmarks.run")
+    assert "| Measure | Result | Goal | Met |" in table.read_text()
