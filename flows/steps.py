@@ -24,7 +24,7 @@ from corpus.model import (
     sha256_file,
 )
 from corpus.store import Store, StoredDocument
-from extractors.language import detect
+from extractors.language import LanguageError, detect
 from extractors.provisions import split
 
 
@@ -93,9 +93,17 @@ def extract(path: Path, meta: DocumentMeta, ocr: bool = False) -> Extracted:
     except OSError as error:
         raise ExtractionError(path, f"cannot read file ({error.strerror})") from error
     extracted = extractors.read(path, ocr=ocr)
-    language = detect(extracted.text)
-    provisions = split(extracted, language)
     warnings = list(extracted.warnings)
+    try:
+        language = detect(extracted.text)
+    except LanguageError as error:
+        if not meta.language:
+            raise ExtractionError(
+                path, f"{error}; give it in the manifest's language column"
+            ) from error
+        language = meta.language
+        warnings.append(f"{name}: {error}; using the manifest's language {language}")
+    provisions = split(extracted, language)
     if meta.language and language != meta.language:
         warnings.append(
             f"{name}: language detected as {language}, the manifest says {meta.language}"
