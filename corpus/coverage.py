@@ -6,8 +6,8 @@ reviewer's over the model's):
 Per law (one document), for topic T:
   1. `explicit`     some `explicit` provision carries T.
   2. `excluded`     homeworkers *as such* are excluded from T (an `excludes` provision carrying T)
-                    or from the whole law (an `excludes` provision carrying no topic other than
-                    `scope`/`definition`), and the law carries T at all.
+                    or from the whole law (an `excludes` provision carrying `scope` or
+                    `definition`: it takes them out of the law's scope), and the law carries T.
   3. `via_scope`    a `general` provision carries T and an `explicit` provision with topic
                     `scope` or `definition` brings homeworkers into the law.
   4. `general_only` only `general` provisions carry T. This includes a law that names homeworkers
@@ -218,8 +218,8 @@ class _Law:
         for p in live:
             if p.status != "excludes":
                 continue
-            specific = set(p.topics) - {"scope", "definition"}
-            concerns = topic in p.topics or not specific  # this topic, or the whole law
+            # An exclusion from the law's scope reaches all it deals with; else only its topics.
+            concerns = topic in p.topics or bool({"scope", "definition"} & set(p.topics))
             if concerns:
                 (partial if is_partial_exclusion(p) else as_such).append(p)
         excluding = [_evidence(p, ROLE_EXCLUDES, "status:excludes") for p in as_such]

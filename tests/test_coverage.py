@@ -147,6 +147,20 @@ def test_exclusion_as_such_from_the_whole_law():
     assert matrix.cell("XA", "maternity").coverage == "absent"
 
 
+def test_exclusion_from_scope_reaches_every_topic_even_with_topics_of_its_own():
+    law = document("hours.txt")
+    exclusion = "This Act does not apply to homeworkers, nor do its rules on pay."
+    matrix = build_matrix(
+        [
+            provision(law, "s. 2", "excludes", ["scope", "remuneration"], text=exclusion),
+            provision(law, "s. 5", "general", ["working_time"]),
+        ]
+    )
+    assert matrix.cell("XA", "working_time").coverage == "excluded"
+    assert matrix.cell("XA", "remuneration").coverage == "excluded"
+    assert matrix.cell("XA", "maternity").coverage == "absent"
+
+
 def test_exclusion_from_one_topic_only():
     law = document("code.txt")
     matrix = build_matrix(
