@@ -1,6 +1,6 @@
 """The baseline: bare pdfplumber `extract_text()` over a manifest's PDFs, one process.
 
-    python -m benchmarks.bare MANIFEST.tsv    # prints {"pages": ..., "chars": ..., "seconds": ...}
+python -m benchmarks.bare MANIFEST.tsv    # prints {"pages": ..., "chars": ..., "seconds": ...}
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Speed, scale and memory of `c177 run`, measured side by side in one run.
 
-    python -m benchmarks.run [--pages 2000] [--scale-pages 1000] [--repeat 1]
-                             [--out benchmarks/out/results.json] [--results-md benchmarks/RESULTS.md]
-                             [--only overhead,rerun,scaling,memory,tagging] [--profile]
+    python -m benchmarks.run [--pages 2000] [--scale-pages 2000] [--repeat 1]
+        [--out benchmarks/out/results.json] [--results-md benchmarks/RESULTS.md]
+        [--only overhead,rerun,scaling,memory,tagging] [--profile]
 
 Builds a corpus of exactly N pages in a temporary folder (the sample statutes and the shared
 laws' PDFs, copied with distinct bytes; see `benchmarks.corpus`), then runs every measurement
@@ -16,7 +16,11 @@ process tree's RSS sampled every 0.2 s, which counts Prefect's server and Dask's
   tagging   provisions/s on one core, spaCy and scikit-learn apart (classifiers.bench)
 
 Pairs that are compared run one after the other, and `--repeat R` runs each pair R times
-(interleaved) and reports the median. `--profile` adds py-spy profiles of a cold 1-worker run
+(interleaved) and reports the median. Other processes share the machine, so the ratios are
+given by CPU time too (user + system of the command and all its children), which their load
+does not stretch as it stretches wall time. Every run uses a snapshot of the model folder
+taken at the start (`--model-dir`), so that a model retrained meanwhile cannot turn the
+"unchanged" re-run into a re-tagging one. `--profile` adds py-spy profiles of a cold 1-worker run
 and of a re-run, summarised under benchmarks/profiles/. Results: JSON (--out) and a Markdown
 table (--results-md).
 """
@@ -83,6 +87,7 @@ def measure(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> di
     `wait4`) and peak RSS of the whole process tree (sampled)."""
     peak_tree = 0
     done = threading.Event()
+    load_before = round(os.getloadavg()[0], 2)
     with open(log, "w") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -107,6 +112,7 @@ def measure(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> di
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB; largest process
         "peak_tree_rss_mib": round(peak_tree / 2**20, 1),
+        "load_average_before": load_before,
         "output": text,
     }
 
@@ -127,6 +133,9 @@ class Bench:
             "C177_QUIET": "1",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         })  # fmt: skip
+        # The models as they are now: another engineer may retrain them during the benchmark.
+        self.model_dir = work / "model"
+        shutil.copytree(REPO / "classifiers" / "models", self.model_dir)
         self.manifests: dict[int, Path] = {}
         self.pages_of: dict[int, dict[str, int]] = {}
 
@@ -151,7 +160,7 @@ class Bench:
         run["pages_per_s"] = round(pages / result["wall_s"], 2) if result["wall_s"] else None
         self.runs.append(run)
         _say(
-            f"{kind:<10} {pages:>5} pages  {result['wall_s']:8.2f} s  "
+            f"{kind:<10} {pages:>5} pages  {result['wall_s']:8.2f} s (CPU {result['cpu_s']:.1f} s) "
             f"peak RSS {result['peak_rss_mib']:7.1f} MiB (tree {result['peak_tree_rss_mib']:.1f})"
         )
         return run
@@ -172,7 +181,7 @@ class Bench:
         db = db or self.work / f"{tag}.sqlite"
         command = [
             str(BIN / "c177"), "run", "--manifest", str(manifest), "--db", str(db),
-            "--out", str(self.work / f"{tag}-exports"),
+            "--out", str(self.work / f"{tag}-exports"), "--model-dir", str(self.model_dir),
         ]  # fmt: skip
         if kind == "2-workers":
             command += ["--workers", "2"]
@@ -192,10 +201,12 @@ class Bench:
         from benchmarks.profile_summary import summarise
 
         focus = [
-            "extract_and_tag", "_read_page", "Page.chars", "iter_extract_tuples", "split ",
-            "detect ", "analyse", "get_nlp", "predict", "load_tagger", "_store_result",
-            "save_document", "save_tags", "reusable", "sha256_file", "build_matrix",
-            "write_matrix", "finish_run", "start_server", "run_pipeline",
+            "extract_and_tag", "_read_page", "Container.chars", "iter_extract_tuples",
+            "split (", "detect (", "Tagger.tag", "analyse", "get_nlp", "predict (",
+            "Tagger.load", "_store_result", "save_document", "save_tags", "reusable",
+            "sha256_file", "build_matrix", "write_matrix", "finish_run",
+            "SubprocessASGIServer.start", "prefect/server/api/server.py", "spawn_main",
+            "LocalCluster", "run_pipeline",
         ]  # fmt: skip
         self.profile_dir.mkdir(parents=True, exist_ok=True)
         head = (
@@ -206,7 +217,9 @@ class Bench:
         (self.profile_dir / f"{name}.txt").write_text(head + text)
 
     def tagging(self, db: str) -> dict:
-        command = [sys.executable, "-m", "benchmarks.tagging", db]
+        command = [
+            sys.executable, "-m", "benchmarks.tagging", db, "--model-dir", str(self.model_dir)
+        ]  # fmt: skip
         result = measure(command, self.env, REPO, self.work / "tagging.log")
         output = result.pop("output")
         run = {"kind": "tagging", **result, **json.loads(output.strip().splitlines()[-1])}
@@ -241,7 +254,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             bench.runs.clear()
         cold: dict[int, list[dict]] = {}
         n, s = args.pages, args.scale_pages
-        for round_ in range(args.repeat):
+        for _ in range(args.repeat):
             if only & {"overhead", "rerun", "memory", "tagging"}:
                 if "overhead" in only:
                     bench.bare(n)
@@ -283,8 +296,11 @@ def summarise(
     results: dict[str, Any] = {}
     if "overhead" in only:
         bare, pipe = _median(of("bare", n)), _median(of("1-worker", n))
+        bare_cpu, pipe_cpu = _median(of("bare", n), "cpu_s"), _median(of("1-worker", n), "cpu_s")
         results["overhead"] = {
             "pages": n, "bare_s": bare, "pipeline_s": pipe, "ratio": round(pipe / bare, 3),
+            "bare_cpu_s": bare_cpu, "pipeline_cpu_s": pipe_cpu,
+            "cpu_ratio": round(pipe_cpu / bare_cpu, 3),
             "goal": f"<= {GOALS['overhead']}", "met": pipe / bare <= GOALS["overhead"],
         }  # fmt: skip
     if "rerun" in only:
@@ -338,9 +354,7 @@ def summarise(
         "machine": machine(),
         "corpus": {
             "pages": bench.pages_of,
-            "sources": [
-                {"file": src.path.name, "pages": src.pages} for src in bench.sources
-            ],
+            "sources": [{"file": src.path.name, "pages": src.pages} for src in bench.sources],
         },
         "repeat": args.repeat,
         "total_s": round(total, 1),
@@ -374,8 +388,10 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "load_average_at_end": load,
         "versions": {
-            "pdfplumber": pdfplumber.__version__, "prefect": prefect.__version__,
-            "spacy": spacy.__version__, "scikit-learn": sklearn.__version__,
+            "pdfplumber": pdfplumber.__version__,
+            "prefect": prefect.__version__,
+            "spacy": spacy.__version__,
+            "scikit-learn": sklearn.__version__,
         },  # fmt: skip
         "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")},
     }
@@ -409,7 +425,8 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(
             f"| Pipeline (`c177 run`, 1 worker, cold) / bare pdfplumber `extract_text()`,"
             f" {o['pages']} pages | {o['ratio']:.2f}x ({o['pipeline_s']:.1f} s / "
-            f"{o['bare_s']:.1f} s) | {o['goal']} | {_yes(o['met'])} |"
+            f"{o['bare_s']:.1f} s); CPU time {o['cpu_ratio']:.2f}x ({o['pipeline_cpu_s']:.1f} s"
+            f" / {o['bare_cpu_s']:.1f} s) | {o['goal']} | {_yes(o['met'])} |"
         )
     if "scaling" in r:
         sc = r["scaling"]
@@ -459,11 +476,11 @@ def markdown(data: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Every run, as timed from outside (wall clock of the whole command, start-up"
-        " included):",
+        "Every run, as timed from outside (wall clock of the whole command, start-up included):",
         "",
-        "| Run | Pages | Wall s | Pages/s | CPU s | Peak RSS MiB | Tree peak RSS MiB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Run | Pages | Wall s | Pages/s | CPU s | Peak RSS MiB | Tree peak RSS MiB"
+        " | Load before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in data["runs"]:
         if run["kind"] == "tagging":
@@ -471,7 +488,7 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(
             f"| {run['kind']} | {run['pages']} | {run['wall_s']:.1f} | {run['pages_per_s']:.1f}"
             f" | {run['cpu_s']:.1f} | {run['peak_rss_mib']:.0f} |"
-            f" {run['peak_tree_rss_mib']:.0f} |"
+            f" {run['peak_tree_rss_mib']:.0f} | {run['load_average_before']} |"
         )
     sources = data["corpus"]["sources"]
     lines += [
@@ -487,9 +504,11 @@ def markdown(data: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="corpus size (default 2000)")
-    parser.add_argument("--scale-pages", type=int, default=1000, help="pages for the scaling runs")
-    parser.add_argument("--memory-sizes", type=lambda t: [int(x) for x in t.split(",")],
-                        default=[500, 1000], help="pages of the extra memory runs (besides N)")  # fmt: skip
+    parser.add_argument("--scale-pages", type=int, default=2000, help="pages of the scaling runs")
+    parser.add_argument(
+        "--memory-sizes", type=lambda t: [int(x) for x in t.split(",")], default=[500, 1000],
+        help="pages of the extra memory runs (besides --pages)",
+    )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="repeat each compared pair")
     parser.add_argument("--only", default="", help=f"comma-separated: {','.join(MEASURES)}")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks/out/results.json")

@@ -1,7 +1,7 @@
 """Tagging throughput on one core, split into spaCy and scikit-learn, with
 `classifiers.bench.measure` (the classifier engineer's own split of the timing).
 
-    python -m benchmarks.tagging DB [--copies 1]   # prints JSON
+    python -m benchmarks.tagging DB [--copies 1] [--model-dir DIR]   # prints JSON
 
 The provisions come from a database that a benchmark run filled; only the first copy of each
 source law is used (copies are the same text, and the point is varied provisions).
@@ -37,12 +37,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
     parser.add_argument("--copies", type=int, default=1)
+    parser.add_argument("--model-dir", default=None)
     args = parser.parse_args()
     from classifiers.bench import measure
     from classifiers.tagger import Tagger
 
     docs = documents(args.db, args.copies)
-    tagger = Tagger.load()
+    tagger = Tagger.load(args.model_dir)
     results = {}
     with threadpool_limits(1):  # per core: no BLAS threads on the other core
         for explain in (True, False):
@@ -50,9 +51,7 @@ def main() -> None:
             m = measure(docs, tagger)
             n = m["provisions"]
             m["spacy_provisions_per_s"] = round(n / m["spacy_s"], 1) if m["spacy_s"] else None
-            m["sklearn_provisions_per_s"] = (
-                round(n / m["sklearn_s"], 1) if m["sklearn_s"] else None
-            )
+            m["sklearn_provisions_per_s"] = round(n / m["sklearn_s"], 1) if m["sklearn_s"] else None
             results["explain" if explain else "no_explain"] = m
     results["documents"] = len(docs)
     print(json.dumps(results))

@@ -120,7 +120,8 @@ def _strings_marks(lang: str, strings: Iterable[str]) -> None:
         return
     if len(_STRING_CACHE) + len(todo) > _STRING_CACHE_MAX:
         _STRING_CACHE.clear()
-    for s, doc in zip(todo, get_nlp(lang).pipe(todo, batch_size=1000), strict=True):
+    texts = [s.translate(_WS) for s in todo]
+    for s, doc in zip(todo, get_nlp(lang).pipe(texts, batch_size=1000), strict=True):
         _STRING_CACHE[(lang, s)] = _string_marks(doc)
 
 
@@ -128,7 +129,13 @@ def _cached(lang: str, s: str) -> StringMarks:
     return _STRING_CACHE.get((lang, s), _EMPTY) if s.strip() else _EMPTY
 
 
+# line breaks and tabs become spaces (same length, so offsets still point into the text):
+# a "\n" is a token of its own and split "private\ndwelling house" for the matcher
+_WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\xa0": " "})
+
+
 def _doc(nlp: Any, text: str) -> Doc:
+    text = text.translate(_WS)
     doc = nlp.make_doc(text)
     doc.user_data[RAW_TEXT] = text  # spares the components rebuilding doc.text
     return doc

@@ -182,7 +182,12 @@ def _predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool,
         elif m.excl_hw:
             probs = np.eye(len(STATUSES))[STATUSES.index("excludes")]
             rule = "exclusion-governs-homework"
-        elif not _has_homework_evidence(m):
+        else:
+            # `excludes` is the exclusion rule's call alone: four real examples cannot teach
+            # a model, and a model's false `excludes` would empty a coverage cell
+            probs[STATUSES.index("explicit")] += probs[STATUSES.index("excludes")]
+            probs[STATUSES.index("excludes")] = 0.0
+        if rule is None and not _has_homework_evidence(m):
             best = STATUSES[int(np.argmax(probs))]
             if best in ("explicit", "excludes"):
                 rule = "no-homework-evidence"

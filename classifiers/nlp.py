@@ -273,6 +273,7 @@ class C177Marks:
         self._exclusion_res: list[re.Pattern[str]] = []
         self._conditional: tuple[str, ...] = ()
         self._relative: frozenset[str] = frozenset()
+        self._near_stop: frozenset[str] = frozenset()
         self._key_names: dict[int, str] = {}
 
     def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
@@ -300,6 +301,7 @@ class C177Marks:
         self._exclusion_res = [re.compile(p) for p in exclusion.get("patterns", [])]
         self._conditional = tuple(c.lower() for c in exclusion.get("conditional", []))
         self._relative = frozenset(r.lower() for r in exclusion.get("relative", []))
+        self._near_stop = frozenset(r.lower() for r in exclusion.get("near_stop", []))
 
     # which (wildcard term, word position) pairs a lowercased word matches, memoised
     def _wild_hits(self, key: int, strings: Any) -> tuple[tuple[int, int], ...]:
@@ -386,7 +388,7 @@ class C177Marks:
             for t in doc[cue.end : end]:
                 # "mit Ausnahme jener Geräte, die ... des Heimarbeitnehmers": a relative
                 # clause describes the thing excepted; a ";" or ":" ends the phrase
-                if t.text in {";", ":"} or (
+                if t.text in {";", ":"} or t.lower_ in self._near_stop or (
                     t.i > 0 and doc[t.i - 1].text == "," and t.lower_ in self._relative
                 ):
                     end = t.i

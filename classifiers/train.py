@@ -68,12 +68,10 @@ def topic_matrix(examples: list[dict[str, Any]]) -> np.ndarray:
     return Y
 
 
-def train(examples: list[dict[str, Any]], C_status: float = 4.0,
-          C_topics: float = 4.0) -> dict[str, Any]:
-    """Fit the shared features once, then the status and topic classifiers on them."""
-    examples = as_records(examples)  # a DataFrame works too
-    validate(examples)
-    rows = with_marks(trainable(examples))
+def fit_models(rows: list[dict[str, Any]], C_status: float = 4.0,
+               C_topics: float = 4.0) -> dict[str, Any]:
+    """Fit the shared features once, then the status and topic classifiers on them
+    (rows already carry their marks)."""
     if len({r["status"] for r in rows}) < 2:
         raise ValueError("training needs at least two statuses")
     features = build_features().fit(rows)
@@ -93,6 +91,69 @@ def train(examples: list[dict[str, Any]], C_status: float = 4.0,
         "thresholds": {},
         "n_examples": len(rows),
     }
+
+
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.15, 0.90, 0.05))
+MIN_POSITIVES = 5  # fewer positives than this in the inner folds: keep the default 0.5
+
+
+def _group_of(row: dict[str, Any]) -> str:
+    return str(row.get("group") or row.get("document") or row.get("sha256") or "")
+
+
+def tune_thresholds(rows: list[dict[str, Any]], n_splits: int = 4, C_status: float = 4.0,
+                    C_topics: float = 4.0) -> dict[str, float]:
+    """A threshold per topic, chosen by inner cross-validation grouped by law: the
+    out-of-fold probabilities of the training rows only (rows marked `seed` are in every
+    inner training fold and never scored)."""
+    from sklearn.model_selection import GroupKFold
+
+    from classifiers.models import predict
+
+    real = [r for r in rows if not r.get("seed")]
+    seed = [r for r in rows if r.get("seed")]
+    groups = np.array([_group_of(r) for r in real])
+    k = min(n_splits, len(set(groups)))
+    if k < 2:
+        return {}
+    P = np.full((len(real), len(TOPIC_IDS)), np.nan)
+    for tr, te in GroupKFold(n_splits=k).split(np.zeros(len(real)), groups=groups):
+        try:
+            models = fit_models([real[i] for i in tr] + seed, C_status, C_topics)
+        except ValueError:
+            continue
+        for i, pr in zip(te, predict(models, [real[i] for i in te], explain=False),
+                         strict=True):
+            P[i] = [pr.scores[f"topic:{t}"] for t in TOPIC_IDS]
+    ok = ~np.isnan(P[:, 0])
+    Y = topic_matrix(real)[ok]
+    P = P[ok]
+    out: dict[str, float] = {}
+    for j, t in enumerate(TOPIC_IDS):
+        if Y[:, j].sum() < MIN_POSITIVES:
+            continue
+        best, best_f = 0.5, -1.0
+        for th in THRESHOLD_GRID:
+            pred = P[:, j] >= th
+            tp = float(np.sum(pred & (Y[:, j] == 1)))
+            f = 2 * tp / (pred.sum() + Y[:, j].sum()) if pred.sum() + Y[:, j].sum() else 0.0
+            # ties go to the threshold nearest 0.5
+            if f > best_f + 1e-9 or (abs(f - best_f) <= 1e-9 and abs(th - 0.5) < abs(best - 0.5)):
+                best, best_f = th, f
+        out[t] = float(best)
+    return out
+
+
+def train(examples: list[dict[str, Any]], C_status: float = 4.0, C_topics: float = 4.0,
+          thresholds: bool = True) -> dict[str, Any]:
+    """Models on the examples; with `thresholds`, per-topic thresholds by inner CV."""
+    examples = as_records(examples)  # a DataFrame works too
+    validate(examples)
+    rows = with_marks(trainable(examples))
+    models = fit_models(rows, C_status, C_topics)
+    if thresholds:
+        models["thresholds"] = tune_thresholds(rows, C_status=C_status, C_topics=C_topics)
+    return models
 
 
 def save(models: dict[str, Any], model_dir: Path, meta: dict[str, Any] | None = None) -> Path:

@@ -367,6 +367,65 @@ def schedule(
         raise typer.Exit(2) from error
 
 
+@app.command("train")
+def train_command(
+    laws: Annotated[Path | None, typer.Option("--laws", help="Folder of the annotated laws "
+                                               "(default: ../shared/laws if it exists)")] = None,
+    db: DbOption = None,
+    model_dir: Annotated[Path | None, typer.Option("--model-dir", help="Where to save "
+                                                   "(default: the shipped classifiers/models)")] = None,
+    annotations: Annotated[Path | None, typer.Option("--annotations", help="Folder of "
+                                                     "annotation JSONL (default: shipped)")] = None,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave out the invented seed "
+                                          "examples")] = False,
+) -> None:
+    """Train the tagger on the annotations (+ reviewed provisions of the store) and save it."""
+    from classifiers.cli_support import examples_for_training
+    from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples, train_and_save
+
+    examples = examples_for_training(laws, annotations, db, console.print)
+    if not no_seed:
+        examples += [dict(e, seed=True) for e in load_seed_examples()]
+    if not examples:
+        console.print("[red]error:[/red] no training examples")
+        raise typer.Exit(2)
+    try:
+        meta = train_and_save(examples, model_dir or DEFAULT_MODEL_DIR)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    console.print(f"trained on {meta['n_examples']} provisions of {meta['n_documents']} "
+                  f"documents in {meta['seconds']} s -> {meta['model_file']}")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    laws: Annotated[Path | None, typer.Option("--laws", help="Folder of the annotated laws "
+                                               "(default: ../shared/laws if it exists)")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="JSON report (default: "
+                                                  "classifiers/models/evaluation.json)")] = None,
+    annotations: Annotated[Path | None, typer.Option("--annotations", help="Folder of "
+                                                     "annotation JSONL (default: shipped)")] = None,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave the seed examples out "
+                                          "of the training folds")] = False,
+) -> None:
+    """Leave-one-law-out evaluation on the annotations: per-label P/R/F1, confusion, by language."""
+    from classifiers.cli_support import examples_for_training
+    from classifiers.evaluate import evaluate, format_report, write_report
+    from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
+
+    examples = examples_for_training(laws, annotations, None, console.print)
+    try:
+        report = evaluate(examples, extra_train=None if no_seed else load_seed_examples())
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    print(format_report(report))
+    out = json_out or DEFAULT_MODEL_DIR / "evaluation.json"
+    write_report(report, out)
+    console.print(f"wrote {out}")
+
+
 def main() -> None:
     app()
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,11 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    temporary_settings,
+)
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from corpus.config import SAMPLES_MANIFEST
@@ -203,7 +209,7 @@ def c177_pipeline(
             work.submit(**arguments, model_dir=model_dir): job for _, work, arguments, job in jobs
         }
         for future in as_completed(list(pending)):
-            _store_result(store, future, pending[future], report)
+            _store_result(store, future, pending.pop(future), report)
         matrix = build_matrix(store.provisions())
         exports = []
         for fmt in formats:
@@ -248,6 +254,9 @@ def _store_result(store: Store, future: PrefectFuture, job: _Pending, report: _R
         _say(f"{what:<10} {job.name} ({len(result.tags or [])} provisions, {result.seconds:.1f} s)")
     for warning in result.extracted.document.warnings if result.extracted else []:
         _say(f"warning    {warning}")
+    # Stored: drop the document's lines, provisions and tags. The finished futures (and so
+    # this result) stay referenced until the run ends, and memory would grow with the corpus.
+    result.extracted = result.tags = None
 
 
 def task_runner(
@@ -281,9 +290,37 @@ def run_pipeline(
 ) -> dict[str, Any]:
     """Run the flow once with the chosen task runner; parameters are `c177_pipeline`'s."""
     runner = task_runner(workers, dask, dask_address)
+    local_processes = dask or bool(workers and workers > 1)
     # Heartbeats would add about a second per run and only serve crash detection on a server.
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with (
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+        _one_temporary_server(local_processes and not dask_address),
+    ):
         return c177_pipeline.with_options(task_runner=runner)(**parameters)
+
+
+@contextmanager
+def _one_temporary_server(worker_processes: bool) -> Iterator[None]:
+    """With no Prefect server configured, each local worker process would start a temporary
+    server of its own (seconds of CPU and about 200 MiB each): start the flow's one first and
+    point the workers at it, through the settings and the environment they inherit."""
+    if not worker_processes or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the same one the flow would start on its own
+    server.start()
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """Evaluation figures and the join of annotation records to provisions."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +100,92 @@ def test_bad_annotation_is_refused(tmp_path):
         {"sha256": "a", "citation": "s. 1", "status": "maybe"}) + "\n")
     with pytest.raises(AnnotationError, match="bad.jsonl:1"):
         load_annotations(tmp_path)
+
+
+# ---- c177 train on a tiny annotation folder (our own invented statutes) -----------------
+
+_ACT_A = """# Outwork Protection Act 2030
+
+## Section 1. Short title
+This Act may be cited as the Outwork Protection Act 2030.
+
+## Section 2. Definitions
+In this Act, "outworker" means a person who carries out work at home for an employer in return for remuneration.
+
+## Section 3. Wages of outworkers
+Every outworker shall be paid a piece rate not lower than the minimum wage of a comparable worker.
+
+## Section 4. Penalties
+An employer who fails to pay an outworker commits an offence punishable by a fine.
+"""
+
+_ACT_B = """# General Employment Act 2031
+
+## Section 1. Commencement
+This Act comes into force on a date fixed by the Minister.
+
+## Section 2. Hours of work
+No employer shall require an employee to work more than eight hours in any day.
+
+## Section 3. Exclusions
+This Act shall not apply to outworkers or to persons working in their own homes.
+
+## Section 4. Annual leave
+Every employee is entitled to paid annual leave of three weeks.
+"""
+
+
+def _tiny_annotations(tmp_path: Path) -> tuple[Path, Path]:
+    from corpus.model import DocumentMeta
+    from flows.steps import extract
+
+    laws = tmp_path / "laws"
+    notes = tmp_path / "annotations"
+    laws.mkdir()
+    notes.mkdir()
+    (laws / "MANIFEST.tsv").write_text(
+        "file\tjurisdiction\tlanguage\ttitle\tyear\n"
+        "ZZ_Outwork_Act.md\tZZ\ten\tOutwork Protection Act 2030\t2030\n"
+        "ZZ_Employment_Act.md\tZZ\ten\tGeneral Employment Act 2031\t2031\n")
+    labels = {
+        "ZZ_Outwork_Act.md": (_ACT_A, [("none", []), ("explicit", ["definition", "scope"]),
+                                       ("explicit", ["remuneration"]),
+                                       ("explicit", ["remedies"])]),
+        "ZZ_Employment_Act.md": (_ACT_B, [("none", []), ("general", ["working_time"]),
+                                          ("excludes", ["scope"]),
+                                          ("general", ["working_time"])]),
+    }
+    for name, (text, gold) in labels.items():
+        (laws / name).write_text(text)
+        item = extract(laws / name, DocumentMeta(language="en"))
+        assert len(item.provisions) == len(gold)
+        with open(notes / f"{Path(name).stem}.jsonl", "w") as handle:
+            for p, (status, topics) in zip(item.provisions, gold, strict=True):
+                handle.write(json.dumps({
+                    "document": name, "sha256": item.sha256, "citation": p.citation,
+                    "occurrence": p.occurrence, "text_sha": p.text_sha, "status": status,
+                    "topics": topics, "annotator": "test"}) + "\n")
+    (notes / "ZZ_Missing.jsonl").write_text(json.dumps(
+        {"document": "ZZ_Missing.md", "sha256": "f" * 64, "citation": "s. 1",
+         "status": "none"}) + "\n")
+    return laws, notes
+
+
+def test_c177_train_on_a_tiny_annotation_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from classifiers.tagger import Tagger
+    from flows.cli import app
+
+    laws, notes = _tiny_annotations(tmp_path)
+    out = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "--laws", str(laws), "--annotations",
+                                      str(notes), "--model-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ZZ_Missing.md" in result.output  # a missing document is skipped by name
+    assert "8 of 9 annotations joined" in result.output
+    tagger = Tagger.load(out)
+    tags = tagger.tag([Provision(citation="s. 9", number="9", kind="section", heading="",
+                                 context=[], text="This Act does not apply to outworkers.")],
+                      "en", "Another Act")
+    assert tags[0].status == "excludes"
