@@ -54,15 +54,19 @@ def page_count(path: Path) -> int:
 
 def sources(laws: Path | None = SHARED_LAWS, samples: Path = SAMPLES) -> list[Source]:
     """Every PDF of the samples and of `laws` (HOLDOUT files included: running them is
-    allowed), with its manifest metadata; in name order."""
+    allowed), with its manifest metadata: the samples first (all three of their languages in
+    the smallest corpus), then the laws largest first (the largest law in every corpus size, so
+    that peak memory is compared on the same largest document)."""
     found = []
     for folder in [samples, *([laws] if laws and laws.is_dir() else [])]:
         rows = _manifest_rows(folder / "MANIFEST.tsv")
+        listed = []
         for path in sorted(folder.glob("*.pdf")):
             row = rows.get(path.name, {})
             meta = {k: row.get(k, "") or "" for k in COLUMNS[1:]}
-            found.append(Source(path, page_count(path), meta))
-    return sorted(found, key=lambda s: s.path.name)
+            listed.append(Source(path, page_count(path), meta))
+        found += listed if folder == samples else sorted(listed, key=lambda s: -s.pages)
+    return found
 
 
 def select(all_sources: list[Source], pages: int) -> list[Copy]:

@@ -238,3 +238,50 @@ if __name__ == "__main__":  # python -m classifiers.evaluate: the seed set, for 
     from classifiers.train import load_seed_examples
 
     print(format_report(evaluate(load_seed_examples())))
+
+
+def format_markdown(report: dict[str, Any], command: str = "") -> str:
+    """The leave-one-law-out figures as Markdown tables (models/EVALUATION.md)."""
+    st, tp = report["overall"]["status"], report["overall"]["topics"]
+
+    def table(header: list[str], rows: list[list[Any]]) -> list[str]:
+        fmt = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+        return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+                *("| " + " | ".join(r) + " |" for r in fmt)]
+
+    out = ["# Tagger evaluation: leave one law out", ""]
+    if command:
+        out += ["Produced by:", "", "```", command, "```", ""]
+    out += [f"{report['scheme']}: {report['n_evaluated']} annotated provisions of "
+            f"{report['n_laws']} documents; each held-out law is predicted by models trained "
+            f"on the others (+ {report.get('n_extra_train', 0)} invented seed examples, never "
+            "evaluated). Topic thresholds are chosen by inner cross-validation on the "
+            "training folds only.", ""]
+    out += table(["target", "value", "goal", "met"],
+                 [[k, v["value"], v["target"], "yes" if v["met"] else "no"]
+                  for k, v in report["targets"].items()])
+    out += ["", f"## Status (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f})", ""]
+    out += table(["status", "precision", "recall", "F1", "support"],
+                 [[k, v["precision"], v["recall"], v["f1"], v["support"]]
+                  for k, v in st["per_label"].items()])
+    labels = st["confusion"]["labels"]
+    out += ["", "Confusion (rows gold, columns predicted)", ""]
+    out += table(["gold \\ predicted", *labels],
+                 [[lab, *row] for lab, row in zip(labels, st["confusion"]["matrix"],
+                                                  strict=True)])
+    out += ["", f"## Topics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f})", ""]
+    out += table(["topic", "precision", "recall", "F1", "support"],
+                 [[k, v["precision"], v["recall"], v["f1"], v["support"]]
+                  for k, v in tp["per_label"].items()])
+    out += ["", "## By language", ""]
+    out += table(["language", "provisions", "status macro-F1", "topic micro-F1",
+                  "excludes recall"],
+                 [[lang, b["status"]["n"], b["status"]["macro_f1"], b["topics"]["micro_f1"],
+                   (b["status"]["per_label"]["excludes"]["recall"]
+                    if b["status"]["per_label"]["excludes"]["support"] else "-")]
+                  for lang, b in report["by_language"].items()])
+    out += ["", "## By law (held out)", ""]
+    out += table(["law", "provisions", "status accuracy", "status macro-F1", "topic micro-F1"],
+                 [[g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
+                  for g, b in report["by_law"].items()])
+    return "\n".join(out) + "\n"

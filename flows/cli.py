@@ -372,10 +372,12 @@ def train_command(
     laws: Annotated[Path | None, typer.Option("--laws", help="Folder of the annotated laws "
                                                "(default: ../shared/laws if it exists)")] = None,
     db: DbOption = None,
-    model_dir: Annotated[Path | None, typer.Option("--model-dir", help="Where to save "
-                                                   "(default: the shipped classifiers/models)")] = None,
-    annotations: Annotated[Path | None, typer.Option("--annotations", help="Folder of "
-                                                     "annotation JSONL (default: shipped)")] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option("--model-dir", help="Where to save (default: shipped)")
+    ] = None,
+    annotations: Annotated[
+        Path | None, typer.Option("--annotations", help="Annotation JSONL folder")
+    ] = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave out the invented seed "
                                           "examples")] = False,
 ) -> None:
@@ -404,14 +406,15 @@ def evaluate_command(
                                                "(default: ../shared/laws if it exists)")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="JSON report (default: "
                                                   "classifiers/models/evaluation.json)")] = None,
-    annotations: Annotated[Path | None, typer.Option("--annotations", help="Folder of "
-                                                     "annotation JSONL (default: shipped)")] = None,
+    annotations: Annotated[
+        Path | None, typer.Option("--annotations", help="Annotation JSONL folder")
+    ] = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave the seed examples out "
                                           "of the training folds")] = False,
 ) -> None:
     """Leave-one-law-out evaluation on the annotations: per-label P/R/F1, confusion, by language."""
     from classifiers.cli_support import examples_for_training
-    from classifiers.evaluate import evaluate, format_report, write_report
+    from classifiers.evaluate import evaluate, format_markdown, format_report, write_report
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
 
     examples = examples_for_training(laws, annotations, None, console.print)
@@ -423,7 +426,10 @@ def evaluate_command(
     print(format_report(report))
     out = json_out or DEFAULT_MODEL_DIR / "evaluation.json"
     write_report(report, out)
-    console.print(f"wrote {out}")
+    markdown = out.parent / "EVALUATION.md"
+    markdown.write_text(format_markdown(report, "c177 " + " ".join(sys.argv[1:])),
+                        encoding="utf-8")
+    console.print(f"wrote {out} and {markdown}")
 
 
 def main() -> None:

@@ -110,7 +110,8 @@ _ACT_A = """# Outwork Protection Act 2030
 This Act may be cited as the Outwork Protection Act 2030.
 
 ## Section 2. Definitions
-In this Act, "outworker" means a person who carries out work at home for an employer in return for remuneration.
+In this Act, "outworker" means a person who carries out work at home for an employer
+in return for remuneration.
 
 ## Section 3. Wages of outworkers
 Every outworker shall be paid a piece rate not lower than the minimum wage of a comparable worker.
@@ -180,7 +181,7 @@ def test_c177_train_on_a_tiny_annotation_folder(tmp_path):
     laws, notes = _tiny_annotations(tmp_path)
     out = tmp_path / "model"
     result = CliRunner().invoke(app, ["train", "--laws", str(laws), "--annotations",
-                                      str(notes), "--model-dir", str(out)])
+                                      str(notes), "--model-dir", str(out), "--no-seed"])
     assert result.exit_code == 0, result.output
     assert "ZZ_Missing.md" in result.output  # a missing document is skipped by name
     assert "8 of 9 annotations joined" in result.output
