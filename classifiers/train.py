@@ -145,8 +145,9 @@ def tune_thresholds(rows: list[dict[str, Any]], n_splits: int = 4, C_status: flo
 
 
 def train(examples: list[dict[str, Any]], C_status: float = 4.0, C_topics: float = 4.0,
-          thresholds: bool = True) -> dict[str, Any]:
-    """Models on the examples; with `thresholds`, per-topic thresholds by inner CV."""
+          thresholds: bool = False) -> dict[str, Any]:
+    """Models on the examples; with `thresholds`, per-topic thresholds by inner CV (five
+    fits instead of one, so off by default; otherwise every topic's threshold is 0.5)."""
     examples = as_records(examples)  # a DataFrame works too
     validate(examples)
     rows = with_marks(trainable(examples))

@@ -367,19 +367,35 @@ def schedule(
         raise typer.Exit(2) from error
 
 
+LawsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--laws", help="Folder of the annotated laws (default: ../shared/laws if it exists)"
+    ),
+]
+AnnotationsOption = Annotated[
+    Path | None, typer.Option("--annotations", help="Annotation JSONL folder")
+]
+TuneThresholdsOption = Annotated[
+    bool,
+    typer.Option(
+        "--tune-thresholds", help="Per-topic thresholds by inner cross-validation (5x slower)"
+    ),
+]
+
+
 @app.command("train")
 def train_command(
-    laws: Annotated[Path | None, typer.Option("--laws", help="Folder of the annotated laws "
-                                               "(default: ../shared/laws if it exists)")] = None,
+    laws: LawsOption = None,
     db: DbOption = None,
     model_dir: Annotated[
         Path | None, typer.Option("--model-dir", help="Where to save (default: shipped)")
     ] = None,
-    annotations: Annotated[
-        Path | None, typer.Option("--annotations", help="Annotation JSONL folder")
-    ] = None,
-    no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave out the invented seed "
-                                          "examples")] = False,
+    annotations: AnnotationsOption = None,
+    no_seed: Annotated[
+        bool, typer.Option("--no-seed", help="Leave out the invented seed examples")
+    ] = False,
+    tune_thresholds: TuneThresholdsOption = False,
 ) -> None:
     """Train the tagger on the annotations (+ reviewed provisions of the store) and save it."""
     from classifiers.cli_support import examples_for_training
@@ -392,25 +408,32 @@ def train_command(
         console.print("[red]error:[/red] no training examples")
         raise typer.Exit(2)
     try:
-        meta = train_and_save(examples, model_dir or DEFAULT_MODEL_DIR)
+        meta = train_and_save(examples, model_dir or DEFAULT_MODEL_DIR, thresholds=tune_thresholds)
     except ValueError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
-    console.print(f"trained on {meta['n_examples']} provisions of {meta['n_documents']} "
-                  f"documents in {meta['seconds']} s -> {meta['model_file']}")
+    console.print(
+        f"trained on {meta['n_examples']} provisions of {meta['n_documents']} "
+        f"documents in {meta['seconds']} s -> {meta['model_file']}"
+    )
 
 
 @app.command("evaluate")
 def evaluate_command(
-    laws: Annotated[Path | None, typer.Option("--laws", help="Folder of the annotated laws "
-                                               "(default: ../shared/laws if it exists)")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="JSON report (default: "
-                                                  "classifiers/models/evaluation.json)")] = None,
-    annotations: Annotated[
-        Path | None, typer.Option("--annotations", help="Annotation JSONL folder")
+    laws: LawsOption = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="JSON report (default: classifiers/models/evaluation.json)"),
     ] = None,
-    no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave the seed examples out "
-                                          "of the training folds")] = False,
+    annotations: AnnotationsOption = None,
+    no_seed: Annotated[
+        bool, typer.Option("--no-seed", help="Leave the seed examples out of the training folds")
+    ] = False,
+    folds: Annotated[
+        int | None,
+        typer.Option("--folds", help="Hold out whole laws in N folds (default: leave-one-law-out)"),
+    ] = None,
+    tune_thresholds: TuneThresholdsOption = False,
 ) -> None:
     """Leave-one-law-out evaluation on the annotations: per-label P/R/F1, confusion, by language."""
     from classifiers.cli_support import examples_for_training
@@ -419,7 +442,12 @@ def evaluate_command(
 
     examples = examples_for_training(laws, annotations, None, console.print)
     try:
-        report = evaluate(examples, extra_train=None if no_seed else load_seed_examples())
+        report = evaluate(
+            examples,
+            extra_train=None if no_seed else load_seed_examples(),
+            folds=folds,
+            thresholds=tune_thresholds,
+        )
     except ValueError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
@@ -427,8 +455,7 @@ def evaluate_command(
     out = json_out or DEFAULT_MODEL_DIR / "evaluation.json"
     write_report(report, out)
     markdown = out.parent / "EVALUATION.md"
-    markdown.write_text(format_markdown(report, "c177 " + " ".join(sys.argv[1:])),
-                        encoding="utf-8")
+    markdown.write_text(format_markdown(report, "c177 " + " ".join(sys.argv[1:])), encoding="utf-8")
     console.print(f"wrote {out} and {markdown}")
 
 
