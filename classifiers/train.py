@@ -47,8 +47,7 @@ def validate(examples: list[dict[str, Any]]) -> None:
 
 def trainable(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Examples the models learn from: repealed or empty ones are decided by rule."""
-    return [ex for ex in examples
-            if not ex.get("repealed") and effective_text(ex)[0].strip()]
+    return [ex for ex in examples if not ex.get("repealed") and effective_text(ex)[0].strip()]
 
 
 def with_marks(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -68,8 +67,9 @@ def topic_matrix(examples: list[dict[str, Any]]) -> np.ndarray:
     return Y
 
 
-def fit_models(rows: list[dict[str, Any]], C_status: float = 4.0,
-               C_topics: float = 4.0) -> dict[str, Any]:
+def fit_models(
+    rows: list[dict[str, Any]], C_status: float = 4.0, C_topics: float = 4.0
+) -> dict[str, Any]:
     """Fit the shared features once, then the status and topic classifiers on them
     (rows already carry their marks)."""
     if len({r["status"] for r in rows}) < 2:
@@ -101,8 +101,9 @@ def _group_of(row: dict[str, Any]) -> str:
     return str(row.get("group") or row.get("document") or row.get("sha256") or "")
 
 
-def tune_thresholds(rows: list[dict[str, Any]], n_splits: int = 4, C_status: float = 4.0,
-                    C_topics: float = 4.0) -> dict[str, float]:
+def tune_thresholds(
+    rows: list[dict[str, Any]], n_splits: int = 4, C_status: float = 4.0, C_topics: float = 4.0
+) -> dict[str, float]:
     """A threshold per topic, chosen by inner cross-validation grouped by law: the
     out-of-fold probabilities of the training rows only (rows marked `seed` are in every
     inner training fold and never scored)."""
@@ -122,8 +123,7 @@ def tune_thresholds(rows: list[dict[str, Any]], n_splits: int = 4, C_status: flo
             models = fit_models([real[i] for i in tr] + seed, C_status, C_topics)
         except ValueError:
             continue
-        for i, pr in zip(te, predict(models, [real[i] for i in te], explain=False),
-                         strict=True):
+        for i, pr in zip(te, predict(models, [real[i] for i in te], explain=False), strict=True):
             P[i] = [pr.scores[f"topic:{t}"] for t in TOPIC_IDS]
     ok = ~np.isnan(P[:, 0])
     Y = topic_matrix(real)[ok]
@@ -144,8 +144,12 @@ def tune_thresholds(rows: list[dict[str, Any]], n_splits: int = 4, C_status: flo
     return out
 
 
-def train(examples: list[dict[str, Any]], C_status: float = 4.0, C_topics: float = 4.0,
-          thresholds: bool = False) -> dict[str, Any]:
+def train(
+    examples: list[dict[str, Any]],
+    C_status: float = 4.0,
+    C_topics: float = 4.0,
+    thresholds: bool = False,
+) -> dict[str, Any]:
     """Models on the examples; with `thresholds`, per-topic thresholds by inner CV (five
     fits instead of one, so off by default; otherwise every topic's threshold is 0.5)."""
     examples = as_records(examples)  # a DataFrame works too
@@ -162,6 +166,7 @@ def save(models: dict[str, Any], model_dir: Path, meta: dict[str, Any] | None = 
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     payload = {k: v for k, v in models.items() if not k.startswith("_")}
+    _plain_vocabularies(payload)
     path = model_dir / MODEL_FILE
     # the vocabularies make a verbose JSON schema (40 MB raw): deflate it
     sio.dump(payload, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -171,8 +176,34 @@ def save(models: dict[str, Any], model_dir: Path, meta: dict[str, Any] | None = 
     return path
 
 
-def train_and_save(examples: list[dict[str, Any]], model_dir: Path | str = DEFAULT_MODEL_DIR,
-                   **params: Any) -> dict[str, Any]:
+def _plain_vocabularies(obj: Any, seen: set[int] | None = None) -> None:
+    """Make fitted vocabularies map to Python ints: skops stores each NumPy scalar as a file
+    of its own, and saving 100k of them takes quadratic time."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(getattr(obj, "vocabulary_", None), dict):
+        obj.vocabulary_ = {term: int(index) for term, index in obj.vocabulary_.items()}
+    children = (
+        obj.values()
+        if isinstance(obj, dict)
+        else (
+            obj
+            if isinstance(obj, list | tuple)
+            else vars(obj).values()
+            if hasattr(obj, "__dict__")
+            else ()
+        )
+    )
+    for child in children:
+        if not isinstance(child, str | bytes | int | float | np.ndarray):
+            _plain_vocabularies(child, seen)
+
+
+def train_and_save(
+    examples: list[dict[str, Any]], model_dir: Path | str = DEFAULT_MODEL_DIR, **params: Any
+) -> dict[str, Any]:
     """Train on examples and save to model_dir. Returns what was trained (for the CLI)."""
     start = time.perf_counter()
     examples = as_records(examples)
