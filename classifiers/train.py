@@ -222,7 +222,3 @@ def train_and_save(
     meta["model_file"] = str(path)
     meta["seconds"] = round(time.perf_counter() - start, 2)
     return meta
-
-
-if __name__ == "__main__":  # python -m classifiers.train: retrain the shipped seed model
-    print(json.dumps(train_and_save(load_seed_examples()), indent=2))
