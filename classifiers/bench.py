@@ -27,12 +27,18 @@ def _documents(laws: Path) -> list[tuple[str, str, list[Provision]]]:
     holdout_file = laws / "HOLDOUT.txt"
     holdout = set()
     if holdout_file.exists():
-        holdout = {ln.strip() for ln in holdout_file.read_text().splitlines()
-                   if ln.strip() and not ln.startswith("#")}
+        holdout = {
+            ln.strip()
+            for ln in holdout_file.read_text().splitlines()
+            if ln.strip() and not ln.startswith("#")
+        }
     docs = []
     for path in sorted(laws.iterdir()):
-        if (path.name in holdout or path.suffix not in {".md", ".json", ".pdf", ".docx"}
-                or path.stem.isupper()):  # README.md, QUIRKS.md are notes, not laws
+        if (
+            path.name in holdout
+            or path.suffix not in {".md", ".json", ".pdf", ".docx"}
+            or path.stem.isupper()
+        ):  # README.md, QUIRKS.md are notes, not laws
             continue
         try:
             extracted = read(path)
@@ -52,9 +58,17 @@ def _seed_documents(copies: int = 25) -> list[tuple[str, str, list[Provision]]]:
     docs = []
     for k in range(copies):
         for exs in by_group.values():
-            provs = [Provision(citation=f"s. {i}", number=str(i), kind="section",
-                               heading=e["heading"], context=e["context"],
-                               text=f"{e['text']} ({k})") for i, e in enumerate(exs, 1)]
+            provs = [
+                Provision(
+                    citation=f"s. {i}",
+                    number=str(i),
+                    kind="section",
+                    heading=e["heading"],
+                    context=e["context"],
+                    text=f"{e['text']} ({k})",
+                )
+                for i, e in enumerate(exs, 1)
+            ]
             docs.append((exs[0]["title"], exs[0]["language"], provs))
     return docs
 
@@ -77,9 +91,13 @@ def measure(docs: list[tuple[str, str, list[Provision]]], tagger: Tagger) -> dic
         spacy_s += t1 - t0
         sklearn_s += t2 - t1
         total_s += t3 - t2
-    return {"provisions": n, "spacy_s": round(spacy_s, 3), "sklearn_s": round(sklearn_s, 3),
-            "tag_total_s": round(total_s, 3),
-            "provisions_per_s": round(n / total_s, 1) if total_s else 0.0}
+    return {
+        "provisions": n,
+        "spacy_s": round(spacy_s, 3),
+        "sklearn_s": round(sklearn_s, 3),
+        "tag_total_s": round(total_s, 3),
+        "provisions_per_s": round(n / total_s, 1) if total_s else 0.0,
+    }
 
 
 if __name__ == "__main__":

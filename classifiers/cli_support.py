@@ -33,8 +33,9 @@ def law_folders(laws: Path | None) -> list[Path]:
     return folders
 
 
-def examples_for_training(laws: Path | None, annotations: Path | None, db: str | None,
-                          say: Callable[[str], Any] = print) -> list[dict[str, Any]]:
+def examples_for_training(
+    laws: Path | None, annotations: Path | None, db: str | None, say: Callable[[str], Any] = print
+) -> list[dict[str, Any]]:
     """Joined annotation examples (+ the store's reviews when db is given), reporting
     missing documents and join issues through `say`."""
     records = load_annotations(annotations or ANNOTATIONS_DIR)
@@ -45,13 +46,18 @@ def examples_for_training(laws: Path | None, annotations: Path | None, db: str |
         say(f"skipped: {message}")
     issues: list[JoinIssue] = []
     found = {d["name"] for d in documents.values()}
-    examples = join([r for r in records if r.get("document") in found or r["sha256"]
-                     in documents], documents, issues=issues)
+    examples = join(
+        [r for r in records if r.get("document") in found or r["sha256"] in documents],
+        documents,
+        issues=issues,
+    )
     for issue in issues:
         say(f"join issue: {issue.kind} {issue.document} {issue.citation}: {issue.detail}")
     counts = Counter(i.kind for i in issues)
-    say(f"{len(examples)} of {len(records)} annotations joined over {len(documents)} documents"
-        + (f" ({', '.join(f'{k}: {v}' for k, v in counts.items())})" if counts else ""))
+    say(
+        f"{len(examples)} of {len(records)} annotations joined over {len(documents)} documents"
+        + (f" ({', '.join(f'{k}: {v}' for k, v in counts.items())})" if counts else "")
+    )
     if db:
         from corpus.config import load_settings
         from corpus.store import Store

@@ -141,8 +141,9 @@ def _doc(nlp: Any, text: str) -> Doc:
     return doc
 
 
-def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
-            batch_size: int = 1000) -> list[RowMarks]:
+def analyse(
+    rows: Sequence[dict[str, Any]], keep_docs: bool = False, batch_size: int = 1000
+) -> list[RowMarks]:
     """Run the spaCy pipelines over rows (grouped by language) and summarise their marks."""
     out: list[RowMarks | None] = [None] * len(rows)
     by_lang: dict[str, list[int]] = {}
@@ -180,11 +181,34 @@ def analyse(rows: Sequence[dict[str, Any]], keep_docs: bool = False,
 # --------------------------------------------------------------------------- numbers
 
 MARK_FEATURES: tuple[str, ...] = (
-    "hw_text", "hw_heading", "hw_cited", "hw_only_cited", "weak_text", "telework", "domestic",
-    "near_only", "hw_context", "near_context", "hw_title", "near_title", "hw_any",
-    "excl_cues", "excl_hw", "xref", "xref_hw", "refs", "citations", "n_tokens", "empty",
+    "hw_text",
+    "hw_heading",
+    "hw_cited",
+    "hw_only_cited",
+    "weak_text",
+    "telework",
+    "domestic",
+    "near_only",
+    "hw_context",
+    "near_context",
+    "hw_title",
+    "near_title",
+    "hw_any",
+    "excl_cues",
+    "excl_hw",
+    "xref",
+    "xref_hw",
+    "refs",
+    "citations",
+    "n_tokens",
+    "empty",
     *(f"cue_{t}" for t in TOPIC_IDS),
-    "cue_total", "work", "hwctx_x_cues", "hwctx_x_work", "hw_x_cues", "hwctx_x_len",
+    "cue_total",
+    "work",
+    "hwctx_x_cues",
+    "hwctx_x_work",
+    "hw_x_cues",
+    "hwctx_x_len",
 )
 
 
@@ -205,16 +229,33 @@ def marks_vector(m: RowMarks) -> list[float]:
     cue_total = _log(sum(topic_counts))
     work = _log(m.text.work + m.heading.work)
     return [
-        _log(hw_text), _log(hw_heading), _log(m.cited), float(m.cited > 0 and not own_flag),
-        _log(m.text.weak), _log(m.text.telework + m.heading.telework),
-        _log(m.text.domestic + m.heading.domestic), float(near > 0 and not own_flag),
-        _log(hw_ctx), _log(m.context.telework + m.context.domestic), _log(hw_title),
-        _log(m.title.telework + m.title.domestic), float(own_flag or ctx_flag),
-        _log(m.excl_cues), float(m.excl_hw), _log(m.xref), float(m.xref_hw), _log(m.refs),
+        _log(hw_text),
+        _log(hw_heading),
+        _log(m.cited),
+        float(m.cited > 0 and not own_flag),
+        _log(m.text.weak),
+        _log(m.text.telework + m.heading.telework),
+        _log(m.text.domestic + m.heading.domestic),
+        float(near > 0 and not own_flag),
+        _log(hw_ctx),
+        _log(m.context.telework + m.context.domestic),
+        _log(hw_title),
+        _log(m.title.telework + m.title.domestic),
+        float(own_flag or ctx_flag),
+        _log(m.excl_cues),
+        float(m.excl_hw),
+        _log(m.xref),
+        float(m.xref_hw),
+        _log(m.refs),
         _log(m.citations),
-        _log(m.n_tokens) / 3.0, float(m.n_tokens == 0),
+        _log(m.n_tokens) / 3.0,
+        float(m.n_tokens == 0),
         *(_log(c) for c in topic_counts),
-        cue_total, work, ctx_flag * cue_total, ctx_flag * work, own_flag * cue_total,
+        cue_total,
+        work,
+        ctx_flag * cue_total,
+        ctx_flag * work,
+        own_flag * cue_total,
         ctx_flag * _log(m.n_tokens) / 3.0,
     ]
 
@@ -274,22 +315,57 @@ def build_features(char_max_chars: int = 600) -> FeatureUnion:
     headings and title, and the spaCy marks."""
     return FeatureUnion(
         [
-            ("words", Pipeline([
-                ("field", TextField(("heading", "text"))),
-                ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=1, max_features=60_000,
-                                          sublinear_tf=True, dtype=np.float32)),
-            ])),
-            ("chars", Pipeline([
-                ("field", TextField(("heading", "text"), max_chars=char_max_chars)),
-                ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
-                                          max_features=80_000, sublinear_tf=True,
-                                          dtype=np.float32)),
-            ])),
-            ("context", Pipeline([
-                ("field", TextField(("context", "title"))),
-                ("tfidf", TfidfVectorizer(min_df=1, max_features=10_000, sublinear_tf=True,
-                                          dtype=np.float32)),
-            ])),
+            (
+                "words",
+                Pipeline(
+                    [
+                        ("field", TextField(("heading", "text"))),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                ngram_range=(1, 2),
+                                min_df=1,
+                                max_features=60_000,
+                                sublinear_tf=True,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+            (
+                "chars",
+                Pipeline(
+                    [
+                        ("field", TextField(("heading", "text"), max_chars=char_max_chars)),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="char_wb",
+                                ngram_range=(3, 5),
+                                min_df=1,
+                                max_features=80_000,
+                                sublinear_tf=True,
+                                dtype=np.float32,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+            (
+                "context",
+                Pipeline(
+                    [
+                        ("field", TextField(("context", "title"))),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                min_df=1, max_features=10_000, sublinear_tf=True, dtype=np.float32
+                            ),
+                        ),
+                    ]
+                ),
+            ),
             ("marks", MarksFeaturizer()),
         ],
         transformer_weights={"words": 1.0, "chars": 0.7, "context": 0.5, "marks": 1.0},

@@ -69,7 +69,10 @@ class Prediction:
 def _has_homework_evidence(m: RowMarks) -> bool:
     near = m.text.telework + m.text.domestic
     return bool(
-        m.text.hw or m.heading.hw or m.context.hw_all or m.title.hw_all
+        m.text.hw
+        or m.heading.hw
+        or m.context.hw_all
+        or m.title.hw_all
         or (m.text.weak and not near)
     )
 
@@ -85,8 +88,9 @@ class FeatureNames:
         self.names = np.asarray(union.get_feature_names_out(), dtype=object)
 
 
-def _top(row_idx: np.ndarray, row_val: np.ndarray, coef: np.ndarray, names: np.ndarray,
-         k: int) -> list[tuple[str, float]]:
+def _top(
+    row_idx: np.ndarray, row_val: np.ndarray, coef: np.ndarray, names: np.ndarray, k: int
+) -> list[tuple[str, float]]:
     if row_idx.size == 0:
         return []
     contrib = row_val * coef[row_idx]
@@ -96,8 +100,9 @@ def _top(row_idx: np.ndarray, row_val: np.ndarray, coef: np.ndarray, names: np.n
     return [(str(names[row_idx[b]]), float(contrib[b])) for b in best if contrib[b] > 0]
 
 
-def predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool = True,
-            n_features: int = 5) -> list[Prediction]:
+def predict(
+    models: dict[str, Any], rows: list[dict[str, Any]], explain: bool = True, n_features: int = 5
+) -> list[Prediction]:
     """Status and topics for rows that carry their RowMarks under MARKS_KEY."""
     if not rows:
         return []
@@ -123,8 +128,7 @@ def _union_transform(union: FeatureUnion, rows: list[dict[str, Any]]) -> sp.csr_
     return sp.hstack(blocks, format="csr")
 
 
-def _topic_proba(models: dict[str, Any], clf: OneVsRestClassifier, X: sp.csr_matrix
-                 ) -> np.ndarray:
+def _topic_proba(models: dict[str, Any], clf: OneVsRestClassifier, X: sp.csr_matrix) -> np.ndarray:
     """OneVsRest probabilities from the stacked binary logistic regressions, in one product
     (the same numbers as clf.predict_proba, without 19 validations per call)."""
     stack = models.get("_topic_stack")
@@ -149,8 +153,9 @@ def _topic_proba(models: dict[str, Any], clf: OneVsRestClassifier, X: sp.csr_mat
     return P
 
 
-def _predict(models: dict[str, Any], rows: list[dict[str, Any]], explain: bool,
-             n_features: int) -> list[Prediction]:
+def _predict(
+    models: dict[str, Any], rows: list[dict[str, Any]], explain: bool, n_features: int
+) -> list[Prediction]:
     status_pipe: Pipeline = models["status"]
     topic_pipe: Pipeline = models["topics"]
     features = status_pipe.steps[0][1]

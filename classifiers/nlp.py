@@ -171,8 +171,9 @@ class LowerLookupLemmatizer:
             lookups = load_lookups(lang=lang, tables=["lemma_lookup"], strict=False)
             if lookups.has_table("lemma_lookup"):
                 self._table = lookups.get_table("lemma_lookup")
-        self._extra = {k.lower(): v.lower() for k, v in load_lexicon(self.lexicon)
-                       .get("lemmas", {}).items()}
+        self._extra = {
+            k.lower(): v.lower() for k, v in load_lexicon(self.lexicon).get("lemmas", {}).items()
+        }
         self._cache = {}
 
     def lemma(self, lower: str) -> str:
@@ -295,8 +296,9 @@ class C177Marks:
             self._key_names[nlp.vocab.strings.add(key)] = key
         words = {w.pattern for _, ws in self._wild_terms for w in ws}
         self._wild_any = re.compile("|".join(sorted(words)) or "(?!)")
-        self._citation_res = [re.compile(p) for p in lexicon.get("citation", {})
-                              .get("patterns", [])]
+        self._citation_res = [
+            re.compile(p) for p in lexicon.get("citation", {}).get("patterns", [])
+        ]
         exclusion = lexicon.get("exclusion", {})
         self._exclusion_res = [re.compile(p) for p in exclusion.get("patterns", [])]
         self._conditional = tuple(c.lower() for c in exclusion.get("conditional", []))
@@ -309,11 +311,15 @@ class C177Marks:
         if hits is None:
             low = strings[key]
             # one C-level test first: most words match no wildcard at all
-            hits = () if not self._wild_any.fullmatch(low) else tuple(
-                (i, j)
-                for i, (_, words) in enumerate(self._wild_terms)
-                for j, pattern in enumerate(words)
-                if pattern.fullmatch(low)
+            hits = (
+                ()
+                if not self._wild_any.fullmatch(low)
+                else tuple(
+                    (i, j)
+                    for i, (_, words) in enumerate(self._wild_terms)
+                    for j, pattern in enumerate(words)
+                    if pattern.fullmatch(low)
+                )
             )
             if len(self._wild_memo) < 500_000:
                 self._wild_memo[key] = hits
@@ -340,8 +346,9 @@ class C177Marks:
         return {key: filter_spans(spans) for key, spans in found.items()}
 
     @staticmethod
-    def _char_spans(doc: Doc, text: str, patterns: Iterable[re.Pattern[str]],
-                    label: str) -> list[Span]:
+    def _char_spans(
+        doc: Doc, text: str, patterns: Iterable[re.Pattern[str]], label: str
+    ) -> list[Span]:
         spans = []
         for pattern in patterns:
             for m in pattern.finditer(text):
@@ -381,15 +388,19 @@ class C177Marks:
         if direction == "near":
             # "except where ...", "außer wenn ...": a condition, not persons taken out
             following = text[cue.end_char : cue.end_char + 40].lower().lstrip(" ,")
-            if any(following.startswith(c) and following[len(c) : len(c) + 1] in {" ", ",", ""}
-                   for c in self._conditional):
+            if any(
+                following.startswith(c) and following[len(c) : len(c) + 1] in {" ", ",", ""}
+                for c in self._conditional
+            ):
                 return []
             end = min(cue.end + NEAR_WINDOW, s_end)
             for t in doc[cue.end : end]:
                 # "mit Ausnahme jener Geräte, die ... des Heimarbeitnehmers": a relative
                 # clause describes the thing excepted; a ";" or ":" ends the phrase
-                if t.text in {";", ":"} or t.lower_ in self._near_stop or (
-                    t.i > 0 and doc[t.i - 1].text == "," and t.lower_ in self._relative
+                if (
+                    t.text in {";", ":"}
+                    or t.lower_ in self._near_stop
+                    or (t.i > 0 and doc[t.i - 1].text == "," and t.lower_ in self._relative)
                 ):
                     end = t.i
                     break
@@ -416,13 +427,16 @@ class C177Marks:
             span._.cited = _inside(span, citations)
         doc._.homework_spans = sorted(homework, key=lambda s: s.start)
         doc._.citation_spans = citations
-        doc._.near_miss_spans = sorted(found.get(_TELE, []) + found.get(_DOM, []),
-                                       key=lambda s: s.start)
+        doc._.near_miss_spans = sorted(
+            found.get(_TELE, []) + found.get(_DOM, []), key=lambda s: s.start
+        )
 
         cues = [(span, d) for d in _EXCL for span in found.get(f"excl_{d}", [])]
         if self._exclusion_res and homework:
-            cues += [(span, "pattern")
-                     for span in self._char_spans(doc, text, self._exclusion_res, "excl_pattern")]
+            cues += [
+                (span, "pattern")
+                for span in self._char_spans(doc, text, self._exclusion_res, "excl_pattern")
+            ]
         doc._.exclusion_spans = sorted({c for c, _ in cues}, key=lambda s: s.start)
         governed: list[tuple[Span, Span]] = []
         live = [s for s in homework if not s._.cited]
@@ -435,8 +449,11 @@ class C177Marks:
         doc._.excluded_homework = governed
 
         # "apply to" inside "does not apply to" is the exclusion, not a cross-reference
-        xrefs = [x for x in found.get(_XREF, [])
-                 if not any(_overlaps(x, c) for c in doc._.exclusion_spans)]
+        xrefs = [
+            x
+            for x in found.get(_XREF, [])
+            if not any(_overlaps(x, c) for c in doc._.exclusion_spans)
+        ]
         doc._.crossref_spans = xrefs
         hw_starts = [s.start for s in live if s.label_ == _HW]
         doc._.crossref_homework = bool(hw_starts) and any(
@@ -444,8 +461,10 @@ class C177Marks:
             for lo, hi in (self._sentence_of(doc, x.start) for x in xrefs)
         )
         # "the Minimum Wages Act" names an act; it does not regulate wages
-        cues_by_topic = {t: [c for c in found.get(f"topic:{t}", []) if not _inside(c, citations)]
-                         for t in TOPIC_IDS}
+        cues_by_topic = {
+            t: [c for c in found.get(f"topic:{t}", []) if not _inside(c, citations)]
+            for t in TOPIC_IDS
+        }
         doc._.topic_cues = {t: spans for t, spans in cues_by_topic.items() if spans}
         doc._.work_cues = found.get(_WORK, [])
         return doc

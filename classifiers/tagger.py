@@ -23,23 +23,25 @@ from corpus.model import Evidence, Provision, Tag
 
 # Types a model file may contain beyond skops' own defaults. Anything else is refused:
 # skops files can execute code on load, so we never pass trusted=get_untrusted_types(...).
-TRUSTED_TYPES = frozenset({
-    "builtins.slice",
-    "classifiers.features.MarksFeaturizer",
-    "classifiers.features.TextField",
-    "numpy.dtype",
-    "numpy.float32",
-    "numpy.float64",
-    "numpy.int64",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.multiclass._ConstantPredictor",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-})
+TRUSTED_TYPES = frozenset(
+    {
+        "builtins.slice",
+        "classifiers.features.MarksFeaturizer",
+        "classifiers.features.TextField",
+        "numpy.dtype",
+        "numpy.float32",
+        "numpy.float64",
+        "numpy.int64",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.multiclass.OneVsRestClassifier",
+        "sklearn.multiclass._ConstantPredictor",
+        "sklearn.pipeline.FeatureUnion",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.preprocessing._label.LabelBinarizer",
+    }
+)
 
 
 class UntrustedModelError(RuntimeError):
@@ -82,11 +84,18 @@ class Tagger:
         """Short hash of the model file and the lexicons: re-tag when it changes."""
         return self._version
 
-    def rows(self, provisions: list[Provision], language: str,
-             document_title: str) -> list[dict[str, Any]]:
+    def rows(
+        self, provisions: list[Provision], language: str, document_title: str
+    ) -> list[dict[str, Any]]:
         return [
-            {"text": p.text, "heading": p.heading, "context": list(p.context),
-             "title": document_title, "language": language, "repealed": p.repealed}
+            {
+                "text": p.text,
+                "heading": p.heading,
+                "context": list(p.context),
+                "title": document_title,
+                "language": language,
+                "repealed": p.repealed,
+            }
             for p in provisions
         ]
 
@@ -97,9 +106,13 @@ class Tagger:
             row[MARKS_KEY] = marks
         predictions = predict(self.models, rows, explain=self.explain)
         return [
-            Tag(status=pr.status, topics=pr.topics, scores=pr.scores,
+            Tag(
+                status=pr.status,
+                topics=pr.topics,
+                scores=pr.scores,
                 evidence=self._evidence(row[MARKS_KEY], pr) if self.explain else [],
-                model_version=self.version)
+                model_version=self.version,
+            )
             for row, pr in zip(rows, predictions, strict=True)
         ]
 
@@ -111,25 +124,50 @@ class Tagger:
         in_text = doc is not None and not m.heading_as_text  # offsets point into the text
         if doc is not None:
             for cue, span in doc._.excluded_homework:
-                ev.append(Evidence("excludes", "exclusion", f"{cue.text} … {span.text}",
-                                   cue.start_char if in_text else None,
-                                   span.end_char if in_text else None))
+                ev.append(
+                    Evidence(
+                        "excludes",
+                        "exclusion",
+                        f"{cue.text} … {span.text}",
+                        cue.start_char if in_text else None,
+                        span.end_char if in_text else None,
+                    )
+                )
             for span in doc._.homework_spans:
                 label = "explicit" if not span._.cited else "none"
                 what = span.text if not span._.cited else f"{span.text} (inside a citation)"
                 if span.label_ == "weak":
                     what = f"{span.text} (place of work)"
-                ev.append(Evidence(label, "term", what, span.start_char if in_text else None,
-                                   span.end_char if in_text else None))
+                ev.append(
+                    Evidence(
+                        label,
+                        "term",
+                        what,
+                        span.start_char if in_text else None,
+                        span.end_char if in_text else None,
+                    )
+                )
             for span in doc._.near_miss_spans:
-                ev.append(Evidence("general", "term", f"{span.text} (near miss: {span.label_})",
-                                   span.start_char if in_text else None,
-                                   span.end_char if in_text else None))
+                ev.append(
+                    Evidence(
+                        "general",
+                        "term",
+                        f"{span.text} (near miss: {span.label_})",
+                        span.start_char if in_text else None,
+                        span.end_char if in_text else None,
+                    )
+                )
             for topic in pr.topics:
                 for span in doc._.topic_cues.get(topic, [])[:3]:
-                    ev.append(Evidence(topic, "term", span.text,
-                                       span.start_char if in_text else None,
-                                       span.end_char if in_text else None))
+                    ev.append(
+                        Evidence(
+                            topic,
+                            "term",
+                            span.text,
+                            span.start_char if in_text else None,
+                            span.end_char if in_text else None,
+                        )
+                    )
         for where, marks in (("heading", m.heading), ("context", m.context), ("title", m.title)):
             for label, words in marks.terms:
                 if label in ("homework", "weak"):
@@ -140,8 +178,14 @@ class Tagger:
             ev.append(Evidence(pr.status, "feature", f"rule: {pr.rule}", weight=1.0))
             for key, p in pr.model_status.items():
                 if p >= 0.05:
-                    ev.append(Evidence(key.split(":", 1)[1], "feature",
-                                       f"model before rule: {key}", weight=round(p, 4)))
+                    ev.append(
+                        Evidence(
+                            key.split(":", 1)[1],
+                            "feature",
+                            f"model before rule: {key}",
+                            weight=round(p, 4),
+                        )
+                    )
         for label, name, weight in pr.features:
             ev.append(Evidence(label, "feature", name, weight=round(weight, 4)))
         return ev

@@ -77,11 +77,19 @@ def load_annotations(directory: Path | str = ANNOTATIONS_DIR) -> list[dict[str, 
 def _document_parts(value: Any) -> tuple[Sequence[Provision], str, str, str]:
     """(provisions, title, language, name) from a list of provisions or a dict/object."""
     if isinstance(value, Mapping):
-        return (value.get("provisions", []), value.get("title", "") or "",
-                value.get("language", "") or "", value.get("name", "") or "")
+        return (
+            value.get("provisions", []),
+            value.get("title", "") or "",
+            value.get("language", "") or "",
+            value.get("name", "") or "",
+        )
     if hasattr(value, "provisions"):
-        return (value.provisions, getattr(value, "title", "") or "",
-                getattr(value, "language", "") or "", getattr(value, "name", "") or "")
+        return (
+            value.provisions,
+            getattr(value, "title", "") or "",
+            getattr(value, "language", "") or "",
+            getattr(value, "name", "") or "",
+        )
     return value, "", "", ""
 
 
@@ -112,45 +120,80 @@ def join(
         document = rec.get("document", "") or sha[:12]
         src = rec.get("_source", "")
         if sha not in index:
-            found.append(JoinIssue("unknown_document", document, citation, occ,
-                                   "no document with this sha256", src))
+            found.append(
+                JoinIssue(
+                    "unknown_document", document, citation, occ, "no document with this sha256", src
+                )
+            )
             continue
         by_citation, title, language, name = index[sha]
         provision = by_citation.get((citation, occ))
         if provision is None:
-            found.append(JoinIssue("unknown_provision", document, citation, occ,
-                                   "the splitter gives no provision with this citation", src))
+            found.append(
+                JoinIssue(
+                    "unknown_provision",
+                    document,
+                    citation,
+                    occ,
+                    "the splitter gives no provision with this citation",
+                    src,
+                )
+            )
             continue
         key = (sha, citation, occ)
         if key in seen:
-            found.append(JoinIssue("duplicate", document, citation, occ,
-                                   "a second record for the same provision is ignored", src))
+            found.append(
+                JoinIssue(
+                    "duplicate",
+                    document,
+                    citation,
+                    occ,
+                    "a second record for the same provision is ignored",
+                    src,
+                )
+            )
             continue
         seen.add(key)
         if rec.get("text_sha") and rec["text_sha"] != provision.text_sha:
-            found.append(JoinIssue("text_mismatch", document, citation, occ,
-                                   f"record {rec['text_sha']} != text {provision.text_sha}", src))
+            found.append(
+                JoinIssue(
+                    "text_mismatch",
+                    document,
+                    citation,
+                    occ,
+                    f"record {rec['text_sha']} != text {provision.text_sha}",
+                    src,
+                )
+            )
             if not keep_mismatched:
                 continue
-        examples.append({
-            "id": f"{document} {citation}" + (f" #{occ}" if occ > 1 else ""),
-            "group": name or document,  # leave-one-law-out splits on the document
-            "document": document,
-            "sha256": sha,
-            "citation": citation,
-            "occurrence": occ,
-            "language": language,
-            "title": title,
-            "heading": provision.heading,
-            "context": list(provision.context),
-            "text": provision.text,
-            "repealed": provision.repealed,
-            "status": rec["status"],
-            "topics": list(rec.get("topics", [])),
-        })
+        examples.append(
+            {
+                "id": f"{document} {citation}" + (f" #{occ}" if occ > 1 else ""),
+                "group": name or document,  # leave-one-law-out splits on the document
+                "document": document,
+                "sha256": sha,
+                "citation": citation,
+                "occurrence": occ,
+                "language": language,
+                "title": title,
+                "heading": provision.heading,
+                "context": list(provision.context),
+                "text": provision.text,
+                "repealed": provision.repealed,
+                "status": rec["status"],
+                "topics": list(rec.get("topics", [])),
+            }
+        )
     for issue in found:
-        log.warning("annotation %s %s %s: %s (%s)", issue.kind, issue.document, issue.citation,
-                    issue.detail, issue.source)
+        log.warning(
+            "annotation %s %s %s: %s (%s)",
+            issue.kind,
+            issue.document,
+            issue.citation,
+            issue.detail,
+            issue.source,
+        )
     if issues is not None:
         issues.extend(found)
     return examples
@@ -169,16 +212,22 @@ def manifest_titles(folder: Path) -> dict[str, dict[str, str]]:
 
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {Path(r.get("file") or "").name: {k: (v or "").strip() for k, v in r.items() if k}
-            for r in rows if r.get("file")}
+    return {
+        Path(r.get("file") or "").name: {k: (v or "").strip() for k, v in r.items() if k}
+        for r in rows
+        if r.get("file")
+    }
 
 
 def holdout_names(folder: Path) -> set[str]:
     path = Path(folder) / "HOLDOUT.txt"
     if not path.exists():
         return set()
-    return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.lstrip().startswith("#")}
+    return {
+        ln.strip()
+        for ln in path.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.lstrip().startswith("#")
+    }
 
 
 def load_documents(
@@ -214,20 +263,28 @@ def load_documents(
             notes.append(f"{name}: listed in {hit / 'HOLDOUT.txt'}; never used, skipped")
             continue
         row = titles[hit].get(name, {})
-        meta = DocumentMeta(jurisdiction=row.get("jurisdiction", ""),
-                            language=row.get("language", ""),
-                            title=row.get("title", "") or Path(name).stem,
-                            source=str(hit / name))
+        meta = DocumentMeta(
+            jurisdiction=row.get("jurisdiction", ""),
+            language=row.get("language", ""),
+            title=row.get("title", "") or Path(name).stem,
+            source=str(hit / name),
+        )
         try:
             item = extract(hit / name, meta)
         except (ExtractionError, OSError, ValueError) as err:
             notes.append(f"{name}: cannot be read ({err}); skipped")
             continue
         if item.sha256 != wanted[name]:
-            notes.append(f"{name}: sha256 {item.sha256[:12]} differs from the annotations' "
-                         f"{wanted[name][:12]} (another version of the file)")
-        out[item.sha256] = {"provisions": item.provisions, "title": meta.title,
-                            "language": item.language, "name": name}
+            notes.append(
+                f"{name}: sha256 {item.sha256[:12]} differs from the annotations' "
+                f"{wanted[name][:12]} (another version of the file)"
+            )
+        out[item.sha256] = {
+            "provisions": item.provisions,
+            "title": meta.title,
+            "language": item.language,
+            "name": name,
+        }
     for note in notes:
         log.warning("%s", note)
     if messages is not None:
@@ -242,20 +299,31 @@ def reviewed_examples(store: Any) -> list[dict[str, Any]]:
         if not sp.review:
             continue
         p, d = sp.provision, sp.document
-        out.append({
-            "id": f"{d.name} {p.citation}" + (f" #{p.occurrence}" if p.occurrence > 1 else ""),
-            "group": d.name, "document": d.name, "sha256": d.sha256,
-            "citation": p.citation, "occurrence": p.occurrence,
-            "language": d.language, "title": d.title, "heading": p.heading,
-            "context": list(p.context), "text": p.text, "repealed": p.repealed,
-            "status": sp.review.status_after, "topics": list(sp.review.topics_after or []),
-            "source": "review",
-        })
+        out.append(
+            {
+                "id": f"{d.name} {p.citation}" + (f" #{p.occurrence}" if p.occurrence > 1 else ""),
+                "group": d.name,
+                "document": d.name,
+                "sha256": d.sha256,
+                "citation": p.citation,
+                "occurrence": p.occurrence,
+                "language": d.language,
+                "title": d.title,
+                "heading": p.heading,
+                "context": list(p.context),
+                "text": p.text,
+                "repealed": p.repealed,
+                "status": sp.review.status_after,
+                "topics": list(sp.review.topics_after or []),
+                "source": "review",
+            }
+        )
     return out
 
 
-def merge_reviews(examples: list[dict[str, Any]], reviewed: list[dict[str, Any]]
-                  ) -> tuple[list[dict[str, Any]], int, int]:
+def merge_reviews(
+    examples: list[dict[str, Any]], reviewed: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, int]:
     """Examples with reviews applied: a review overrides the annotation of the same
     provision (document sha256, citation, occurrence) and adds the others.
     Returns (examples, overridden, added)."""

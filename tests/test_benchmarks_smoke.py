@@ -48,7 +48,8 @@ def test_a_tiny_benchmark_run(tmp_path):
         "--only", "overhead,rerun,memory,tagging", "--no-shared-laws", "--no-warm-up",
         "--out", str(out), "--results-md", str(table),
     ]  # fmt: skip
-    subprocess.run(command, cwd=REPO, check=True, timeout=600, capture_output=True)
+    done = subprocess.run(command, cwd=REPO, timeout=600, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads(out.read_text())
     results = data["results"]
     assert set(results) == {"overhead", "rerun", "memory", "tagging"}

@@ -11,8 +11,12 @@ from classifiers.train import load_seed_examples
 from corpus.annotations import AnnotationError, join, load_annotations
 from corpus.model import Provision
 
-SMALL_LAWS = ("seed-en-employment-act", "seed-en-outworkers-act", "seed-es-codigo",
-              "seed-de-arbeitszeit")
+SMALL_LAWS = (
+    "seed-en-employment-act",
+    "seed-en-outworkers-act",
+    "seed-es-codigo",
+    "seed-de-arbeitszeit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,30 +54,71 @@ def test_seed_set_meets_targets_leave_one_law_out():
 
 def test_expected_calibration_error():
     assert expected_calibration_error(np.array([1.0, 1.0]), np.array([1.0, 1.0])) == 0.0
-    assert expected_calibration_error(np.array([0.9, 0.9]), np.array([0.0, 0.0])) == \
-        pytest.approx(0.9)
+    assert expected_calibration_error(np.array([0.9, 0.9]), np.array([0.0, 0.0])) == pytest.approx(
+        0.9
+    )
 
 
 def _provisions():
     return [
-        Provision(citation="art. 1", number="1", kind="article", heading="Objeto",
-                  context=["Capítulo I"], text="Esta ley regula el trabajo a domicilio."),
-        Provision(citation="art. 2", number="2", kind="article", heading="",
-                  context=["Capítulo I"], text="Quedan excluidos los talleres familiares."),
-        Provision(citation="art. 2", number="2", kind="article", heading="", context=[],
-                  text="Texto repetido de una ley modificada.", occurrence=2),
+        Provision(
+            citation="art. 1",
+            number="1",
+            kind="article",
+            heading="Objeto",
+            context=["Capítulo I"],
+            text="Esta ley regula el trabajo a domicilio.",
+        ),
+        Provision(
+            citation="art. 2",
+            number="2",
+            kind="article",
+            heading="",
+            context=["Capítulo I"],
+            text="Quedan excluidos los talleres familiares.",
+        ),
+        Provision(
+            citation="art. 2",
+            number="2",
+            kind="article",
+            heading="",
+            context=[],
+            text="Texto repetido de una ley modificada.",
+            occurrence=2,
+        ),
     ]
 
 
 def test_load_and_join_annotations(tmp_path):
     provs = _provisions()
     records = [
-        {"document": "X.md", "sha256": "abc", "citation": "art. 1", "occurrence": 1,
-         "text_sha": provs[0].text_sha, "status": "explicit", "topics": ["scope"]},
-        {"document": "X.md", "sha256": "abc", "citation": "art. 2", "occurrence": 2,
-         "text_sha": provs[2].text_sha, "status": "none", "topics": []},
-        {"document": "X.md", "sha256": "abc", "citation": "art. 2", "occurrence": 1,
-         "text_sha": "0000000000000000", "status": "excludes", "topics": ["scope"]},
+        {
+            "document": "X.md",
+            "sha256": "abc",
+            "citation": "art. 1",
+            "occurrence": 1,
+            "text_sha": provs[0].text_sha,
+            "status": "explicit",
+            "topics": ["scope"],
+        },
+        {
+            "document": "X.md",
+            "sha256": "abc",
+            "citation": "art. 2",
+            "occurrence": 2,
+            "text_sha": provs[2].text_sha,
+            "status": "none",
+            "topics": [],
+        },
+        {
+            "document": "X.md",
+            "sha256": "abc",
+            "citation": "art. 2",
+            "occurrence": 1,
+            "text_sha": "0000000000000000",
+            "status": "excludes",
+            "topics": ["scope"],
+        },
         {"document": "X.md", "sha256": "abc", "citation": "art. 9", "status": "general"},
         {"document": "Y.md", "sha256": "zzz", "citation": "art. 1", "status": "general"},
     ]
@@ -81,23 +126,30 @@ def test_load_and_join_annotations(tmp_path):
     loaded = load_annotations(tmp_path)
     assert [r["_source"] for r in loaded][:2] == ["X.jsonl:1", "X.jsonl:2"]
     issues: list = []
-    docs = {"abc": {"provisions": provs, "title": "Ley de prueba", "language": "es",
-                    "name": "X.md"}}
+    docs = {
+        "abc": {"provisions": provs, "title": "Ley de prueba", "language": "es", "name": "X.md"}
+    }
     examples = join(loaded, docs, issues=issues)
     assert [(e["citation"], e["occurrence"], e["status"]) for e in examples] == [
-        ("art. 1", 1, "explicit"), ("art. 2", 2, "none")]
+        ("art. 1", 1, "explicit"),
+        ("art. 2", 2, "none"),
+    ]
     first = examples[0]
     assert first["text"] == provs[0].text and first["language"] == "es"
     assert first["title"] == "Ley de prueba" and first["group"] == "X.md"
-    assert sorted(i.kind for i in issues) == ["text_mismatch", "unknown_document",
-                                              "unknown_provision"]
+    assert sorted(i.kind for i in issues) == [
+        "text_mismatch",
+        "unknown_document",
+        "unknown_provision",
+    ]
     kept = join(loaded, {"abc": provs}, keep_mismatched=True)
     assert len(kept) == 3
 
 
 def test_bad_annotation_is_refused(tmp_path):
-    (tmp_path / "bad.jsonl").write_text(json.dumps(
-        {"sha256": "a", "citation": "s. 1", "status": "maybe"}) + "\n")
+    (tmp_path / "bad.jsonl").write_text(
+        json.dumps({"sha256": "a", "citation": "s. 1", "status": "maybe"}) + "\n"
+    )
     with pytest.raises(AnnotationError, match="bad.jsonl:1"):
         load_annotations(tmp_path)
 
@@ -147,14 +199,27 @@ def _tiny_annotations(tmp_path: Path) -> tuple[Path, Path]:
     (laws / "MANIFEST.tsv").write_text(
         "file\tjurisdiction\tlanguage\ttitle\tyear\n"
         "ZZ_Outwork_Act.md\tZZ\ten\tOutwork Protection Act 2030\t2030\n"
-        "ZZ_Employment_Act.md\tZZ\ten\tGeneral Employment Act 2031\t2031\n")
+        "ZZ_Employment_Act.md\tZZ\ten\tGeneral Employment Act 2031\t2031\n"
+    )
     labels = {
-        "ZZ_Outwork_Act.md": (_ACT_A, [("none", []), ("explicit", ["definition", "scope"]),
-                                       ("explicit", ["remuneration"]),
-                                       ("explicit", ["remedies"])]),
-        "ZZ_Employment_Act.md": (_ACT_B, [("none", []), ("general", ["working_time"]),
-                                          ("excludes", ["scope"]),
-                                          ("general", ["working_time"])]),
+        "ZZ_Outwork_Act.md": (
+            _ACT_A,
+            [
+                ("none", []),
+                ("explicit", ["definition", "scope"]),
+                ("explicit", ["remuneration"]),
+                ("explicit", ["remedies"]),
+            ],
+        ),
+        "ZZ_Employment_Act.md": (
+            _ACT_B,
+            [
+                ("none", []),
+                ("general", ["working_time"]),
+                ("excludes", ["scope"]),
+                ("general", ["working_time"]),
+            ],
+        ),
     }
     for name, (text, gold) in labels.items():
         (laws / name).write_text(text)
@@ -162,13 +227,27 @@ def _tiny_annotations(tmp_path: Path) -> tuple[Path, Path]:
         assert len(item.provisions) == len(gold)
         with open(notes / f"{Path(name).stem}.jsonl", "w") as handle:
             for p, (status, topics) in zip(item.provisions, gold, strict=True):
-                handle.write(json.dumps({
-                    "document": name, "sha256": item.sha256, "citation": p.citation,
-                    "occurrence": p.occurrence, "text_sha": p.text_sha, "status": status,
-                    "topics": topics, "annotator": "test"}) + "\n")
-    (notes / "ZZ_Missing.jsonl").write_text(json.dumps(
-        {"document": "ZZ_Missing.md", "sha256": "f" * 64, "citation": "s. 1",
-         "status": "none"}) + "\n")
+                handle.write(
+                    json.dumps(
+                        {
+                            "document": name,
+                            "sha256": item.sha256,
+                            "citation": p.citation,
+                            "occurrence": p.occurrence,
+                            "text_sha": p.text_sha,
+                            "status": status,
+                            "topics": topics,
+                            "annotator": "test",
+                        }
+                    )
+                    + "\n"
+                )
+    (notes / "ZZ_Missing.jsonl").write_text(
+        json.dumps(
+            {"document": "ZZ_Missing.md", "sha256": "f" * 64, "citation": "s. 1", "status": "none"}
+        )
+        + "\n"
+    )
     return laws, notes
 
 
@@ -180,13 +259,35 @@ def test_c177_train_on_a_tiny_annotation_folder(tmp_path):
 
     laws, notes = _tiny_annotations(tmp_path)
     out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", "--laws", str(laws), "--annotations",
-                                      str(notes), "--model-dir", str(out), "--no-seed"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "--laws",
+            str(laws),
+            "--annotations",
+            str(notes),
+            "--model-dir",
+            str(out),
+            "--no-seed",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "ZZ_Missing.md" in result.output  # a missing document is skipped by name
     assert "8 of 9 annotations joined" in result.output
     tagger = Tagger.load(out)
-    tags = tagger.tag([Provision(citation="s. 9", number="9", kind="section", heading="",
-                                 context=[], text="This Act does not apply to outworkers.")],
-                      "en", "Another Act")
+    tags = tagger.tag(
+        [
+            Provision(
+                citation="s. 9",
+                number="9",
+                kind="section",
+                heading="",
+                context=[],
+                text="This Act does not apply to outworkers.",
+            )
+        ],
+        "en",
+        "Another Act",
+    )
     assert tags[0].status == "excludes"

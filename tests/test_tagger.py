@@ -23,23 +23,44 @@ def tagger(model_dir) -> Tagger:
     return Tagger.load(model_dir)
 
 
-def prov(text: str, heading: str = "", context: tuple[str, ...] = (), repealed: bool = False,
-         citation: str = "s. 1") -> Provision:
-    return Provision(citation=citation, number=citation.split()[-1], kind="section",
-                     heading=heading, context=list(context), text=text, repealed=repealed)
+def prov(
+    text: str,
+    heading: str = "",
+    context: tuple[str, ...] = (),
+    repealed: bool = False,
+    citation: str = "s. 1",
+) -> Provision:
+    return Provision(
+        citation=citation,
+        number=citation.split()[-1],
+        kind="section",
+        heading=heading,
+        context=list(context),
+        text=text,
+        repealed=repealed,
+    )
 
 
 def tag_one(tagger: Tagger, text: str, lang: str = "en", title: str = "Labour Act", **kw):
     return tagger.tag([prov(text, **kw)], lang, title)[0]
 
 
-@pytest.mark.parametrize("lang,text", [
-    ("en", "This Act shall not apply to persons employed as outworkers."),
-    ("es", "Las disposiciones de la presente ley no se aplicarán a los trabajadores a domicilio."),
-    ("fr", "Le présent chapitre ne s'applique pas aux travailleurs à domicile."),
-    ("de", "Die Vorschriften dieses Abschnitts gelten nicht für Heimarbeiter und Zwischenmeister."),
-    ("nl", "Dit hoofdstuk is niet van toepassing op thuiswerkers."),
-])
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "This Act shall not apply to persons employed as outworkers."),
+        (
+            "es",
+            "Las disposiciones de la presente ley no se aplicarán a los trabajadores a domicilio.",
+        ),
+        ("fr", "Le présent chapitre ne s'applique pas aux travailleurs à domicile."),
+        (
+            "de",
+            "Die Vorschriften dieses Abschnitts gelten nicht für Heimarbeiter und Zwischenmeister.",
+        ),
+        ("nl", "Dit hoofdstuk is niet van toepassing op thuiswerkers."),
+    ],
+)
 def test_exclusion_in_each_language_is_excludes(tagger, lang, text):
     tag = tag_one(tagger, text, lang)
     assert tag.status == "excludes"
@@ -48,30 +69,45 @@ def test_exclusion_in_each_language_is_excludes(tagger, lang, text):
 
 def test_cross_reference_alone_is_not_explicit(tagger):
     assert tag_one(tagger, "See the Home Work Act.").status != "explicit"
-    assert tag_one(tagger, "Véase la Ley de Trabajo a Domicilio.", "es",
-                   "Código laboral").status != "explicit"
+    assert (
+        tag_one(tagger, "Véase la Ley de Trabajo a Domicilio.", "es", "Código laboral").status
+        != "explicit"
+    )
 
 
 def test_cross_reference_extending_to_outworkers_is_explicit(tagger):
-    assert tag_one(tagger, "Section 9 applies to outworkers as it applies to employees."
-                   ).status == "explicit"
+    assert (
+        tag_one(tagger, "Section 9 applies to outworkers as it applies to employees.").status
+        == "explicit"
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "This Act may be cited as the Fair Wages Act.",
-    "This Act comes into force on 1 July.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This Act may be cited as the Fair Wages Act.",
+        "This Act comes into force on 1 July.",
+    ],
+)
 def test_formal_clauses_are_none(tagger, text):
     tag = tag_one(tagger, text)
     assert tag.status == "none"
 
 
 def test_telework_is_not_explicit(tagger):
-    tag = tag_one(tagger, "An employee who teleworks from home is entitled to a contribution "
-                          "towards the cost of internet access.")
+    tag = tag_one(
+        tagger,
+        "An employee who teleworks from home is entitled to a contribution "
+        "towards the cost of internet access.",
+    )
     assert tag.status != "explicit"
-    tag = tag_one(tagger, "La persona que realiza teletrabajo tiene derecho a la desconexión "
-                          "digital fuera de su jornada.", "es", "Ley de teletrabajo")
+    tag = tag_one(
+        tagger,
+        "La persona que realiza teletrabajo tiene derecho a la desconexión "
+        "digital fuera de su jornada.",
+        "es",
+        "Ley de teletrabajo",
+    )
     assert tag.status != "explicit"
 
 
@@ -98,24 +134,29 @@ def test_tag_shape_scores_and_evidence_offsets(tagger):
     assert abs(sum(tag.scores[f"status:{s}"] for s in STATUSES) - 1.0) < 1e-3
     assert tag.model_version == tagger.version
     spans = [e for e in tag.evidence if e.kind == "term" and e.start is not None]
-    assert spans and all(e.text.split(" (")[0] == text[e.start:e.end] for e in spans)
+    assert spans and all(e.text.split(" (")[0] == text[e.start : e.end] for e in spans)
     assert any(e.kind == "feature" and e.weight for e in tag.evidence)
 
 
 def test_one_tag_per_provision_in_order(tagger):
-    provisions = [prov("This Act comes into force on 1 May.", citation="s. 1"),
-                  prov("This Act does not apply to homeworkers.", citation="s. 2"),
-                  prov("", repealed=True, citation="s. 3")]
+    provisions = [
+        prov("This Act comes into force on 1 May.", citation="s. 1"),
+        prov("This Act does not apply to homeworkers.", citation="s. 2"),
+        prov("", repealed=True, citation="s. 3"),
+    ]
     tags = tagger.tag(provisions, "en", "Labour Act")
     assert [t.status for t in tags] == ["none", "excludes", "none"]
 
 
 def test_saved_model_loads_and_predicts_the_same_scores(model_dir, tagger):
     again = Tagger.load(model_dir)
-    provisions = [prov("Outworkers shall be paid within seven days of delivery."),
-                  prov("Every employer shall keep records of hours worked.")]
-    assert [t.scores for t in again.tag(provisions, "en", "Act")] == \
-        [t.scores for t in tagger.tag(provisions, "en", "Act")]
+    provisions = [
+        prov("Outworkers shall be paid within seven days of delivery."),
+        prov("Every employer shall keep records of hours worked."),
+    ]
+    assert [t.scores for t in again.tag(provisions, "en", "Act")] == [
+        t.scores for t in tagger.tag(provisions, "en", "Act")
+    ]
     assert again.version == tagger.version
     # the two pipelines still share one fitted feature union after the round trip
     assert again.models["status"].steps[0][1] is again.models["topics"].steps[0][1]
@@ -147,6 +188,15 @@ def test_rows_may_be_a_dataframe(model_dir):
     pd = pytest.importorskip("pandas")
     from classifiers.features import MarksFeaturizer
 
-    frame = pd.DataFrame([{"text": "Homeworkers shall be paid.", "heading": "", "context": "",
-                           "title": "Act", "language": "en"}])
+    frame = pd.DataFrame(
+        [
+            {
+                "text": "Homeworkers shall be paid.",
+                "heading": "",
+                "context": "",
+                "title": "Act",
+                "language": "en",
+            }
+        ]
+    )
     assert MarksFeaturizer().fit(frame).transform(frame).shape[0] == 1
