@@ -24,11 +24,9 @@ there) and sets on every Doc:
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import numpy
@@ -41,9 +39,9 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from classifiers.version import LEXICON_DIR, lexicon_files
 from corpus.labels import TOPIC_IDS
 
-LEXICON_DIR = Path(__file__).parent / "lexicons"
 NATIVE_LANGUAGES = ("en", "es", "fr", "pt", "de", "nl")
 MULTILINGUAL = "xx"
 
@@ -87,19 +85,6 @@ def pipeline_language(language: str) -> str:
     """The pipeline a language uses: its own, or the multilingual one."""
     lang = (language or "").lower().split("-")[0].split("_")[0]
     return lang if lang in NATIVE_LANGUAGES else MULTILINGUAL
-
-
-def lexicon_files() -> list[Path]:
-    return sorted(LEXICON_DIR.glob("*.toml"))
-
-
-def lexicon_fingerprint() -> str:
-    """Hash of every lexicon file: part of the tagger's version."""
-    digest = hashlib.sha256()
-    for path in lexicon_files():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _merge(into: dict[str, Any], lexicon: dict[str, Any]) -> None:

@@ -9,7 +9,6 @@ batch with `nlp.pipe`, then the scikit-learn models score the whole batch at onc
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,7 @@ import skops.io as sio
 
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import Prediction, predict
-from classifiers.nlp import lexicon_files
-from classifiers.train import DEFAULT_MODEL_DIR, MODEL_FILE
+from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE, model_version
 from corpus.model import Evidence, Provision, Tag
 
 # Types a model file may contain beyond skops' own defaults. Anything else is refused:
@@ -57,14 +55,6 @@ def load_models(model_dir: Path) -> dict[str, Any]:
     return sio.load(path, trusted=sorted(untrusted))
 
 
-def fingerprint(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 class Tagger:
     def __init__(self, models: dict[str, Any], version: str, explain: bool = True):
         self.models = models
@@ -75,9 +65,7 @@ class Tagger:
     def load(cls, model_dir: Path | None = None, explain: bool = True) -> Tagger:
         """Load the models of model_dir (default: the shipped classifiers/models/)."""
         model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
-        models = load_models(model_dir)
-        files = [model_dir / MODEL_FILE, *lexicon_files()]
-        return cls(models, fingerprint(files), explain=explain)
+        return cls(load_models(model_dir), model_version(model_dir), explain=explain)
 
     @property
     def version(self) -> str:

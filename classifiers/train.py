@@ -22,11 +22,10 @@ from threadpoolctl import threadpool_limits
 
 from classifiers.features import MARKS_KEY, analyse, as_records, build_features, effective_text
 from classifiers.models import status_classifier, topic_classifier
+from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE
 from corpus.labels import STATUSES, TOPIC_IDS
 
 SEED_EXAMPLES = Path(__file__).parent / "seed_examples.jsonl"
-DEFAULT_MODEL_DIR = Path(__file__).parent / "models"
-MODEL_FILE = "c177.skops"
 META_FILE = "meta.json"
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import warnings
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 import extractors
+from classifiers.version import model_version
 from corpus.model import (
     DocumentMeta,
     ExtractedDocument,
@@ -168,24 +168,6 @@ def _load_tagger(model_dir: str) -> TaggerLike:
     return _LazyTagger(model_dir)
 
 
-_CLASSIFIERS = Path(__file__).resolve().parent.parent / "classifiers"
-
-
-def model_fingerprint(model_dir: str = "") -> str:
-    """`Tagger.load(model_dir).version` without loading anything: the same hash of the model
-    file and the lexicons (classifiers.tagger.fingerprint), read as bytes. Importing spaCy,
-    scikit-learn and skops and loading the models takes seconds, which a run with nothing to
-    tag (the flow only needs the version to decide what to skip) should not pay.
-    tests/test_benchmarks_smoke.py checks that both give the same string."""
-    folder = Path(model_dir) if model_dir else _CLASSIFIERS / "models"
-    files = [folder / "c177.skops", *sorted((_CLASSIFIERS / "lexicons").glob("*.toml"))]
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 class _LazyTagger:
     """The tagger, loaded on the first `tag` call; its version is known before that.
 
@@ -206,7 +188,7 @@ class _LazyTagger:
             return self._tagger.version
         if self._version is None:
             try:
-                self._version = model_fingerprint(self._model_dir)
+                self._version = model_version(Path(self._model_dir) if self._model_dir else None)
             except OSError:  # an unusual model folder: ask the tagger itself
                 return self.loaded().version
         return self._version
@@ -217,12 +199,6 @@ class _LazyTagger:
 
             self._tagger = Tagger.load(Path(self._model_dir) if self._model_dir else None)
             gc.freeze()  # see `tag`
-            if self._version is not None and self._version != self._tagger.version:
-                warnings.warn(
-                    f"model_fingerprint() gave {self._version}, the tagger says "
-                    f"{self._tagger.version}: unchanged documents will be re-tagged every run",
-                    stacklevel=2,
-                )
         return self._tagger
 
     def tag(self, provisions: list[Provision], language: str, document_title: str) -> list[Tag]:

@@ -32,12 +32,20 @@ def test_corpus_fills_the_page_count_with_distinct_readable_copies(tmp_path):
 
 
 def test_the_flows_cheap_model_version_is_the_taggers():
-    """The flow skips unchanged documents by `steps.model_fingerprint` (no model loading);
-    it must stay the string the tagger stamps, or every re-run re-tags everything."""
+    """The flow skips unchanged documents by the tagger's version read without loading the
+    models; it must be the string the loaded tagger stamps, and it must stay cheap."""
     from classifiers.tagger import Tagger
-    from flows import steps
 
-    assert steps.model_fingerprint() == Tagger.load().version
+    probe = (
+        "import sys; from flows.steps import load_tagger; print(load_tagger().version);"
+        "print('spacy' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    version, heavy = done.stdout.split("\n")[:2]
+    assert version == Tagger.load().version
+    assert heavy == "False False"
 
 
 @pytest.mark.slow
