@@ -69,6 +69,7 @@ class StringMarks:
     telework: int = 0
     domestic: int = 0
     topics: tuple[int, ...] = (0,) * len(TOPIC_IDS)
+    topics_lead: tuple[int, ...] = (0,) * len(TOPIC_IDS)  # cues in the opening words
     work: int = 0  # words of a work relation
     terms: tuple[tuple[str, str], ...] = ()  # (label, matched words)
 
@@ -91,10 +92,16 @@ class RowMarks:
     doc: Doc | None = field(default=None, repr=False)  # kept for evidence offsets
 
 
+# the opening sentence (at least this many tokens) states what a provision is about;
+# later sentences more often mention other subjects in passing
+LEAD_TOKENS = 25
+
+
 def _string_marks(doc: Doc) -> StringMarks:
     hw = [s for s in doc._.homework_spans if s.label_ == "homework"]
     near = doc._.near_miss_spans
     cues = doc._.topic_cues
+    lead_end = max(next(iter(doc.sents)).end if len(doc) else 0, LEAD_TOKENS)
     terms = [(s.label_, s.text) for s in doc._.homework_spans] + [(s.label_, s.text) for s in near]
     return StringMarks(
         hw=sum(1 for s in hw if not s._.cited),
@@ -103,6 +110,7 @@ def _string_marks(doc: Doc) -> StringMarks:
         telework=sum(1 for s in near if s.label_ == "telework"),
         domestic=sum(1 for s in near if s.label_ == "domestic"),
         topics=tuple(len(cues.get(t, ())) for t in TOPIC_IDS),
+        topics_lead=tuple(sum(c.start < lead_end for c in cues.get(t, ())) for t in TOPIC_IDS),
         work=len(doc._.work_cues or ()),
         terms=tuple(terms),
     )
@@ -260,12 +268,19 @@ def marks_vector(m: RowMarks) -> list[float]:
     ]
 
 
-class MarksFeaturizer(TransformerMixin, BaseEstimator):
-    """The spaCy marks of each row as a dense block of numbers.
+def row_marks(rows: list[dict[str, Any]]) -> list[RowMarks]:
+    """The RowMarks a caller put under row["_marks"] (the tagger computes them once and
+    also needs them for evidence); computed here for rows without them."""
+    marks = [r.get(MARKS_KEY) for r in rows]
+    missing = [i for i, m in enumerate(marks) if m is None]
+    if missing:
+        for i, m in zip(missing, analyse([rows[i] for i in missing]), strict=True):
+            marks[i] = m
+    return marks  # type: ignore[return-value]
 
-    Uses the RowMarks a caller put under row["_marks"] (the tagger computes them once and
-    also needs them for evidence); computes them otherwise.
-    """
+
+class MarksFeaturizer(TransformerMixin, BaseEstimator):
+    """The spaCy marks of each row as a dense block of numbers."""
 
     def fit(self, X: Any, y: Any = None) -> MarksFeaturizer:
         self.n_features_out_ = len(MARK_FEATURES)
@@ -273,17 +288,54 @@ class MarksFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> np.ndarray:
         rows = as_records(X)
-        marks = [r.get(MARKS_KEY) for r in rows]
-        missing = [i for i, m in enumerate(marks) if m is None]
-        if missing:
-            for i, m in zip(missing, analyse([rows[i] for i in missing]), strict=True):
-                marks[i] = m
-        return np.array([marks_vector(m) for m in marks], dtype=np.float64).reshape(
+        return np.array([marks_vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
             len(rows), len(MARK_FEATURES)
         )
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array(list(MARK_FEATURES), dtype=object)
+
+
+TOPIC_CUE_FEATURES: tuple[str, ...] = tuple(
+    f"{t}_{kind}" for t in TOPIC_IDS for kind in ("heading", "lead", "density", "share", "context")
+)
+
+
+def topic_cue_vector(m: RowMarks) -> list[float]:
+    """Where a topic's cues sit, per topic: in the provision's heading, in its opening
+    sentence, how dense they are, their share of all cues, and in the context headings.
+    A provision regulates the subjects it opens with and dwells on; one it names in passing
+    has a few cues late in a long text."""
+    n = math.sqrt(max(m.n_tokens, 1))
+    total = sum(m.text.topics)
+    out: list[float] = []
+    for j in range(len(TOPIC_IDS)):
+        count = m.text.topics[j]
+        out += [
+            float(m.heading.topics[j] > 0),
+            _log(m.text.topics_lead[j]),
+            count / n,
+            count / total if total else 0.0,
+            float(m.context.topics[j] > 0),
+        ]
+    return out
+
+
+class TopicCuesFeaturizer(TransformerMixin, BaseEstimator):
+    """The topic cues of each row, placed (see `topic_cue_vector`), as numbers."""
+
+    def fit(self, X: Any, y: Any = None) -> TopicCuesFeaturizer:
+        self.n_features_out_ = len(TOPIC_CUE_FEATURES)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        rows = as_records(X)
+        return np.array([topic_cue_vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
+            len(rows), len(TOPIC_CUE_FEATURES)
+        )
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array([f"cue_{name}" for name in TOPIC_CUE_FEATURES], dtype=object)
 
 
 class TextField(TransformerMixin, BaseEstimator):
@@ -312,7 +364,7 @@ class TextField(TransformerMixin, BaseEstimator):
 
 def build_features(char_max_chars: int = 600) -> FeatureUnion:
     """TF-IDF words (1-2 grams) + char_wb n-grams of heading and text, words of the context
-    headings and title, and the spaCy marks."""
+    headings and title, and the spaCy marks and where the topic cues sit."""
     return FeatureUnion(
         [
             (
@@ -367,6 +419,13 @@ def build_features(char_max_chars: int = 600) -> FeatureUnion:
                 ),
             ),
             ("marks", MarksFeaturizer()),
+            ("topic_cues", TopicCuesFeaturizer()),
         ],
-        transformer_weights={"words": 1.0, "chars": 0.7, "context": 0.5, "marks": 1.0},
+        transformer_weights={
+            "words": 1.0,
+            "chars": 0.7,
+            "context": 0.5,
+            "marks": 1.0,
+            "topic_cues": 0.5,
+        },
     )

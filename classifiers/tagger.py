@@ -25,6 +25,7 @@ TRUSTED_TYPES = frozenset(
     {
         "builtins.slice",
         "classifiers.features.MarksFeaturizer",
+        "classifiers.features.TopicCuesFeaturizer",
         "classifiers.features.TextField",
         "numpy.dtype",
         "numpy.float32",
