@@ -259,6 +259,17 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
+def _agreement_line(report: dict[str, Any]) -> str:
+    agreement = report.get("annotator_agreement")
+    if not agreement:
+        return ""
+    return (
+        f"Two independent annotators agreed on topics at micro-F1 {agreement['micro_f1']:.3f} "
+        f"(same set for {agreement['same_set']:.0%} of {agreement['n']} provisions) before "
+        "adjudication: the human reference for the topic figures."
+    )
+
+
 def format_report(report: dict[str, Any]) -> str:
     """The report as plain-text tables."""
     out = [
@@ -276,6 +287,8 @@ def format_report(report: dict[str, Any]) -> str:
             ],
         )
     )
+    if agreement := _agreement_line(report):
+        out.append(agreement)
     out.append(
         f"\nStatus (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f}, "
         f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})"
@@ -376,6 +389,8 @@ def format_markdown(report: dict[str, Any], command: str = "") -> str:
             for k, v in report["targets"].items()
         ],
     )
+    if agreement := _agreement_line(report):
+        out += ["", agreement]
     out += ["", f"## Status (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f})", ""]
     out += table(
         ["status", "precision", "recall", "F1", "support"],

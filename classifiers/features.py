@@ -362,7 +362,9 @@ class TextField(TransformerMixin, BaseEstimator):
         return np.array(["+".join(self.fields)], dtype=object)
 
 
-def build_features(char_max_chars: int = 600) -> FeatureUnion:
+# character 3-4 grams of the first 300 characters scored as well as 3-5 grams of 600
+# (8 folds of whole laws: topic micro-F1 0.639 vs 0.638) at a third of the counting cost
+def build_features(char_max_chars: int = 300) -> FeatureUnion:
     """TF-IDF words (1-2 grams) + char_wb n-grams of heading and text, words of the context
     headings and title, and the spaCy marks and where the topic cues sit."""
     return FeatureUnion(
@@ -394,7 +396,7 @@ def build_features(char_max_chars: int = 600) -> FeatureUnion:
                             "tfidf",
                             TfidfVectorizer(
                                 analyzer="char_wb",
-                                ngram_range=(3, 5),
+                                ngram_range=(3, 4),
                                 min_df=1,
                                 max_features=80_000,
                                 sublinear_tf=True,

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS_DIR = Path(__file__).parent / "annotations"
 REQUIRED = ("sha256", "citation", "status")
+# two independent annotations of the topics, kept beside the adjudicated `topics`
+AGREEMENT_FIELDS = ("topics_first", "topics_second")
 
 
 class AnnotationError(ValueError):
@@ -64,7 +66,12 @@ def load_annotations(directory: Path | str = ANNOTATIONS_DIR) -> list[dict[str, 
                 if record["status"] not in STATUSES:
                     raise AnnotationError(f"{where}: unknown status {record['status']!r}")
                 topics = record.get("topics") or []
-                bad = [t for t in topics if t not in TOPIC_IDS]
+                bad = [
+                    t
+                    for key in ("topics", *AGREEMENT_FIELDS)
+                    for t in record.get(key) or []
+                    if t not in TOPIC_IDS
+                ]
                 if bad:
                     raise AnnotationError(f"{where}: unknown topics {bad}")
                 record["topics"] = list(topics)
@@ -72,6 +79,26 @@ def load_annotations(directory: Path | str = ANNOTATIONS_DIR) -> list[dict[str, 
                 record["_source"] = where
                 records.append(record)
     return records
+
+
+def topic_agreement(records: Sequence[Mapping[str, Any]]) -> dict[str, float] | None:
+    """How far two independent annotators agreed on topics, before adjudication: micro-F1
+    of the second against the first (symmetric), and the share of provisions with the same
+    set. None when no record carries both annotations."""
+    pairs = [
+        (set(r[AGREEMENT_FIELDS[0]]), set(r[AGREEMENT_FIELDS[1]]))
+        for r in records
+        if all(isinstance(r.get(k), list) for k in AGREEMENT_FIELDS)
+    ]
+    if not pairs:
+        return None
+    both = sum(len(a & b) for a, b in pairs)
+    total = sum(len(a) + len(b) for a, b in pairs)
+    return {
+        "n": len(pairs),
+        "micro_f1": round(2 * both / total, 4) if total else 1.0,
+        "same_set": round(sum(a == b for a, b in pairs) / len(pairs), 4),
+    }
 
 
 def _document_parts(value: Any) -> tuple[Sequence[Provision], str, str, str]:

@@ -439,6 +439,7 @@ def evaluate_command(
     from classifiers.cli_support import examples_for_training
     from classifiers.evaluate import evaluate, format_markdown, format_report, write_report
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
+    from corpus.annotations import ANNOTATIONS_DIR, load_annotations, topic_agreement
 
     examples = examples_for_training(laws, annotations, None, console.print)
     try:
@@ -451,6 +452,10 @@ def evaluate_command(
     except ValueError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
+    # the human ceiling the model's topic figures compare with
+    report["annotator_agreement"] = topic_agreement(
+        load_annotations(annotations or ANNOTATIONS_DIR)
+    )
     print(format_report(report))
     out = json_out or DEFAULT_MODEL_DIR / "evaluation.json"
     write_report(report, out)

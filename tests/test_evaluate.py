@@ -8,7 +8,7 @@ import pytest
 
 from classifiers.evaluate import evaluate, expected_calibration_error, format_report
 from classifiers.train import load_seed_examples
-from corpus.annotations import AnnotationError, join, load_annotations
+from corpus.annotations import AnnotationError, join, load_annotations, topic_agreement
 from corpus.model import Provision
 
 SMALL_LAWS = (
@@ -151,6 +151,27 @@ def test_bad_annotation_is_refused(tmp_path):
         json.dumps({"sha256": "a", "citation": "s. 1", "status": "maybe"}) + "\n"
     )
     with pytest.raises(AnnotationError, match="bad.jsonl:1"):
+        load_annotations(tmp_path)
+
+
+def test_topic_agreement_of_two_annotators(tmp_path):
+    base = {"sha256": "a", "status": "general"}
+    records = [
+        dict(base, citation="s. 1", topics_first=["remuneration"], topics_second=["remuneration"]),
+        dict(base, citation="s. 2", topics_first=["remedies", "records"], topics_second=[]),
+        dict(base, citation="s. 3", topics_first=[], topics_second=["scope"]),
+    ]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    agreement = topic_agreement(load_annotations(tmp_path))
+    # 1 shared topic of 3 + 2 given: micro-F1 2/5; one provision of three has the same set
+    assert agreement == {"n": 3, "micro_f1": 0.4, "same_set": 0.3333}
+    assert topic_agreement([dict(base, citation="s. 1", topics=["scope"])]) is None
+
+
+def test_unknown_topic_in_a_second_annotation_is_refused(tmp_path):
+    record = {"sha256": "a", "citation": "s. 1", "status": "general", "topics_second": ["wages"]}
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    with pytest.raises(AnnotationError, match="wages"):
         load_annotations(tmp_path)
 
 
