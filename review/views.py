@@ -15,8 +15,9 @@ from corpus.labels import STATUSES
 from corpus.store import Store, StoredDocument, StoredProvision
 
 ORDERING_NOTE = (
-    "Ordered by the model's uncertainty, most uncertain first: 1 − the highest status "
-    "probability (0 = the model is sure; untagged provisions count as 1)."
+    "Ordered by the model's uncertainty, most uncertain first: 1 − the probability of its "
+    "least sure decision, the status (the highest status probability) or a topic (p, or 1 − p "
+    "for a topic not given); 0 = the model is sure, untagged provisions count as 1."
 )
 SEARCH_ORDERING_NOTE = "Ordered by full-text relevance (SQLite FTS5 rank)."
 
@@ -27,11 +28,15 @@ def jurisdiction_of(document: StoredDocument) -> str:
 
 
 def uncertainty(stored: StoredProvision) -> float:
-    """1 - the model's highest status probability: simple, and easy to explain on the page."""
+    """1 - the probability of the model's least sure decision: its status or any topic.
+    Topics are the weaker half of the tagger, so a provision whose status is clear but whose
+    topics are near the threshold still comes early in the queue."""
     if stored.tag is None:
         return 1.0
-    probabilities = [stored.tag.scores.get(f"status:{s}", 0.0) for s in STATUSES]
-    return round(1.0 - max(probabilities, default=0.0), 4)
+    scores = stored.tag.scores
+    status = max((scores.get(f"status:{s}", 0.0) for s in STATUSES), default=0.0)
+    topics = [max(p, 1.0 - p) for key, p in scores.items() if key.startswith("topic:")]
+    return round(1.0 - min([status, *topics]), 4)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,11 +14,13 @@ from review_store import HOSTILE, build_store
 from typer.testing import CliRunner
 
 from corpus.coverage import COVERAGE_COLOURS, build_matrix
+from corpus.model import Tag
 from corpus.store import Store
 from flows.cli import app as cli_app
 from review.app import create_app, serve
 from review.auth import BindRefused, check_bind, is_loopback
 from review.reviews_io import export_reviews, import_reviews
+from review.views import uncertainty
 
 PDF, TEXT = "homework_act.pdf", "workers_act.txt"
 
@@ -84,8 +87,9 @@ def test_cell_lists_its_evidence(db: str, ids: dict) -> None:
 def test_list_filters_and_orders_by_uncertainty(db: str, ids: dict) -> None:
     web = client(db)
     page = web.get("/provisions").text
-    assert "1 − the highest status probability" in page
-    # s. 3 (model 55 % sure) comes before s. 5 (70 %) and s. 1 (95 %).
+    assert "least sure decision" in page
+    # s. 3 (status 55 % sure) comes before s. 5 (70 %) and s. 1 (95 %), their topics 80 % sure
+    # (absent topics score 0: sure they are not there).
     positions = [page.index(f'href="/provisions/{ids[PDF, c]}?') for c in ("s. 3", "s. 5", "s. 1")]
     assert positions == sorted(positions)
 
@@ -364,3 +368,14 @@ def test_accepting_stale_labels_is_a_conflict_showing_what_was_accepted(db: str,
     assert stale.status_code == 409
     mine = stale.text[stale.text.index('id="mine"') :]
     assert "<b>general</b>" in mine and "bea was first" in stale.text
+
+
+def test_an_unsure_topic_makes_a_provision_uncertain() -> None:
+    def provision(topic_score: float) -> SimpleNamespace:
+        scores = {"status:general": 0.95, "status:none": 0.05, "topic:remuneration": topic_score}
+        return SimpleNamespace(tag=Tag("general", [], scores, []))
+
+    # status 95 % sure either way; the topic 52 % sure is the least sure decision
+    assert uncertainty(provision(0.48)) == 0.48
+    assert uncertainty(provision(0.99)) == 0.05
+    assert uncertainty(SimpleNamespace(tag=None)) == 1.0
