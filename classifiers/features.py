@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -279,21 +279,31 @@ def row_marks(rows: list[dict[str, Any]]) -> list[RowMarks]:
     return marks  # type: ignore[return-value]
 
 
-class MarksFeaturizer(TransformerMixin, BaseEstimator):
-    """The spaCy marks of each row as a dense block of numbers."""
+class _MarksBlock(TransformerMixin, BaseEstimator):
+    """A dense block of numbers per row, computed from its RowMarks by `vector`."""
 
-    def fit(self, X: Any, y: Any = None) -> MarksFeaturizer:
-        self.n_features_out_ = len(MARK_FEATURES)
+    names: tuple[str, ...] = ()
+    vector: Callable[[RowMarks], list[float]]  # a staticmethod in each subclass
+
+    def fit(self, X: Any, y: Any = None) -> _MarksBlock:
+        self.n_features_out_ = len(self.names)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         rows = as_records(X)
-        return np.array([marks_vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
-            len(rows), len(MARK_FEATURES)
+        return np.array([self.vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
+            len(rows), len(self.names)
         )
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array(list(MARK_FEATURES), dtype=object)
+        return np.array(list(self.names), dtype=object)
+
+
+class MarksFeaturizer(_MarksBlock):
+    """The spaCy marks of each row (homework terms, exclusions, references, cue counts)."""
+
+    names = MARK_FEATURES
+    vector = staticmethod(marks_vector)
 
 
 TOPIC_CUE_FEATURES: tuple[str, ...] = tuple(
@@ -321,21 +331,11 @@ def topic_cue_vector(m: RowMarks) -> list[float]:
     return out
 
 
-class TopicCuesFeaturizer(TransformerMixin, BaseEstimator):
-    """The topic cues of each row, placed (see `topic_cue_vector`), as numbers."""
+class TopicCuesFeaturizer(_MarksBlock):
+    """The topic cues of each row, placed (see `topic_cue_vector`)."""
 
-    def fit(self, X: Any, y: Any = None) -> TopicCuesFeaturizer:
-        self.n_features_out_ = len(TOPIC_CUE_FEATURES)
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        rows = as_records(X)
-        return np.array([topic_cue_vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
-            len(rows), len(TOPIC_CUE_FEATURES)
-        )
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array([f"cue_{name}" for name in TOPIC_CUE_FEATURES], dtype=object)
+    names = tuple(f"cue_{name}" for name in TOPIC_CUE_FEATURES)
+    vector = staticmethod(topic_cue_vector)
 
 
 class TextField(TransformerMixin, BaseEstimator):
