@@ -49,6 +49,11 @@ def test_lemmas_are_lowercased_and_know_domain_words():
         ),
         ("de", "Zwischenmeister haften neben dem Auftraggeber.", "Zwischenmeister"),
         ("nl", "De thuiswerkers ontvangen loon.", "thuiswerkers"),
+        (
+            "nl",
+            "Bij plaatsonafhankelijke arbeid stelt de werkgever een stoel ter beschikking.",
+            "plaatsonafhankelijke arbeid",
+        ),
         ("pt", "O trabalhador em domicílio tem direito a férias.", "trabalhador em domicílio"),
         ("ru", "Надомникам выплачивается компенсация.", "Надомникам"),
     ],
@@ -64,6 +69,7 @@ def test_homework_terms_in_every_language(lang, text, term):
         ("en", "An employee may telework from home two days a week."),
         ("de", "Telearbeit und mobiles Arbeiten werden gefördert."),
         ("fr", "Le télétravail est mis en place par accord collectif."),
+        ("nl", "Plaatsonafhankelijk werken wordt in de cao geregeld."),
         (
             "ru",
             "Дистанционные работники выполняют трудовую функцию вне места нахождения работодателя.",
@@ -88,6 +94,10 @@ def test_telework_is_a_near_miss_not_homework(lang, text):
         ("de", "Auf Heimarbeiter findet dieses Gesetz keine Anwendung."),
         ("de", "Dieses Gesetz ist nicht anwendbar: a. auf Verwaltungen; b. auf Heimarbeitnehmer."),
         ("nl", "Deze wet is niet van toepassing op thuiswerkers."),
+        (
+            "nl",
+            "Doet een jeugdige plaatsonafhankelijke arbeid, dan is titel 3 niet van toepassing.",
+        ),
         ("ru", "Настоящая глава не распространяется на надомников."),
     ],
 )
