@@ -259,6 +259,15 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
+def _per_label_rows(per_label: dict[str, Any], present_only: bool = False) -> list[list[Any]]:
+    """Table rows: label, precision, recall, F1, support (labels with support only, if asked)."""
+    return [
+        [k, v["precision"], v["recall"], v["f1"], v["support"]]
+        for k, v in per_label.items()
+        if v["support"] or not present_only
+    ]
+
+
 def _agreement_line(report: dict[str, Any]) -> str:
     agreement = report.get("annotator_agreement")
     if not agreement:
@@ -294,13 +303,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})"
     )
     out.append(
-        _table(
-            ["status", "precision", "recall", "f1", "support"],
-            [
-                [k, v["precision"], v["recall"], v["f1"], v["support"]]
-                for k, v in st["per_label"].items()
-            ],
-        )
+        _table(["status", "precision", "recall", "f1", "support"], _per_label_rows(st["per_label"]))
     )
     out.append("\nConfusion (rows gold, columns predicted)")
     labels = st["confusion"]["labels"]
@@ -317,11 +320,7 @@ def format_report(report: dict[str, Any]) -> str:
     out.append(
         _table(
             ["topic", "precision", "recall", "f1", "support"],
-            [
-                [k, v["precision"], v["recall"], v["f1"], v["support"]]
-                for k, v in tp["per_label"].items()
-                if v["support"]
-            ],
+            _per_label_rows(tp["per_label"], present_only=True),
         )
     )
     out.append("\nBy language")
@@ -393,11 +392,7 @@ def format_markdown(report: dict[str, Any], command: str = "") -> str:
         out += ["", agreement]
     out += ["", f"## Status (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f})", ""]
     out += table(
-        ["status", "precision", "recall", "F1", "support"],
-        [
-            [k, v["precision"], v["recall"], v["f1"], v["support"]]
-            for k, v in st["per_label"].items()
-        ],
+        ["status", "precision", "recall", "F1", "support"], _per_label_rows(st["per_label"])
     )
     labels = st["confusion"]["labels"]
     out += ["", "Confusion (rows gold, columns predicted)", ""]
@@ -407,11 +402,7 @@ def format_markdown(report: dict[str, Any], command: str = "") -> str:
     )
     out += ["", f"## Topics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f})", ""]
     out += table(
-        ["topic", "precision", "recall", "F1", "support"],
-        [
-            [k, v["precision"], v["recall"], v["f1"], v["support"]]
-            for k, v in tp["per_label"].items()
-        ],
+        ["topic", "precision", "recall", "F1", "support"], _per_label_rows(tp["per_label"])
     )
     out += ["", "## By language", ""]
     out += table(

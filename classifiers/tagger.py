@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+from spacy.tokens import Span
 
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import Prediction, predict
@@ -111,52 +112,28 @@ class Tagger:
         ev: list[Evidence] = []
         doc = m.doc
         in_text = doc is not None and not m.heading_as_text  # offsets point into the text
+
+        def found(label: str, kind: str, what: str, first: Span, last: Span) -> Evidence:
+            """Evidence from first to last span, with offsets when they point into the text."""
+            if not in_text:
+                return Evidence(label, kind, what)
+            return Evidence(label, kind, what, first.start_char, last.end_char)
+
         if doc is not None:
             for cue, span in doc._.excluded_homework:
-                ev.append(
-                    Evidence(
-                        "excludes",
-                        "exclusion",
-                        f"{cue.text} … {span.text}",
-                        cue.start_char if in_text else None,
-                        span.end_char if in_text else None,
-                    )
-                )
+                ev.append(found("excludes", "exclusion", f"{cue.text} … {span.text}", cue, span))
             for span in doc._.homework_spans:
                 label = "explicit" if not span._.cited else "none"
                 what = span.text if not span._.cited else f"{span.text} (inside a citation)"
                 if span.label_ == "weak":
                     what = f"{span.text} (place of work)"
-                ev.append(
-                    Evidence(
-                        label,
-                        "term",
-                        what,
-                        span.start_char if in_text else None,
-                        span.end_char if in_text else None,
-                    )
-                )
+                ev.append(found(label, "term", what, span, span))
             for span in doc._.near_miss_spans:
-                ev.append(
-                    Evidence(
-                        "general",
-                        "term",
-                        f"{span.text} (near miss: {span.label_})",
-                        span.start_char if in_text else None,
-                        span.end_char if in_text else None,
-                    )
-                )
+                what = f"{span.text} (near miss: {span.label_})"
+                ev.append(found("general", "term", what, span, span))
             for topic in pr.topics:
                 for span in doc._.topic_cues.get(topic, [])[:3]:
-                    ev.append(
-                        Evidence(
-                            topic,
-                            "term",
-                            span.text,
-                            span.start_char if in_text else None,
-                            span.end_char if in_text else None,
-                        )
-                    )
+                    ev.append(found(topic, "term", span.text, span, span))
         for where, marks in (("heading", m.heading), ("context", m.context), ("title", m.title)):
             for label, words in marks.terms:
                 if label in ("homework", "weak"):

@@ -33,9 +33,14 @@ def uncertainty(stored: StoredProvision) -> float:
     topics are near the threshold still comes early in the queue."""
     if stored.tag is None:
         return 1.0
-    scores = stored.tag.scores
+    scores, given = stored.tag.scores, set(stored.tag.topics)
     status = max((scores.get(f"status:{s}", 0.0) for s in STATUSES), default=0.0)
-    topics = [max(p, 1.0 - p) for key, p in scores.items() if key.startswith("topic:")]
+    # the decision taken, whatever threshold took it (tuned thresholds need not be 0.5)
+    topics = [
+        p if key.removeprefix("topic:") in given else 1.0 - p
+        for key, p in scores.items()
+        if key.startswith("topic:")
+    ]
     return round(1.0 - min([status, *topics]), 4)
 
 

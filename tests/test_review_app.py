@@ -371,11 +371,14 @@ def test_accepting_stale_labels_is_a_conflict_showing_what_was_accepted(db: str,
 
 
 def test_an_unsure_topic_makes_a_provision_uncertain() -> None:
-    def provision(topic_score: float) -> SimpleNamespace:
+    def provision(topic_score: float, given: bool) -> SimpleNamespace:
         scores = {"status:general": 0.95, "status:none": 0.05, "topic:remuneration": topic_score}
-        return SimpleNamespace(tag=Tag("general", [], scores, []))
+        topics = ["remuneration"] if given else []
+        return SimpleNamespace(tag=Tag("general", topics, scores, []))
 
-    # status 95 % sure either way; the topic 52 % sure is the least sure decision
-    assert uncertainty(provision(0.48)) == 0.48
-    assert uncertainty(provision(0.99)) == 0.05
+    # status 95 % sure either way; the topic left out at 48 % is 52 % sure
+    assert uncertainty(provision(0.48, given=False)) == 0.48
+    assert uncertainty(provision(0.99, given=True)) == 0.05
+    # a tuned threshold below 0.5 gave the topic at 40 %: that decision is 40 % sure
+    assert uncertainty(provision(0.40, given=True)) == 0.6
     assert uncertainty(SimpleNamespace(tag=None)) == 1.0
