@@ -12,8 +12,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "corpus" / "samples"
+from corpus.config import SAMPLES_DIR
+
 SHARED_LAWS = Path("/work/shared/laws")
 COLUMNS = ("file", "jurisdiction", "language", "title", "year")
 
@@ -52,7 +52,7 @@ def page_count(path: Path) -> int:
         document.close()
 
 
-def sources(laws: Path | None = SHARED_LAWS, samples: Path = SAMPLES) -> list[Source]:
+def sources(laws: Path | None = SHARED_LAWS, samples: Path = SAMPLES_DIR) -> list[Source]:
     """Every PDF of the samples and of `laws` (HOLDOUT files included: running them is
     allowed), with its manifest metadata: the samples first (all three of their languages in
     the smallest corpus), then the laws largest first (the largest law in every corpus size, so

@@ -13,7 +13,7 @@ process tree's RSS sampled every 0.2 s, which counts Prefect's server and Dask's
   rerun     the same `c177 run` again with nothing changed, against the cold run
   scaling   1 worker, 2 worker processes, a Dask LocalCluster of 2, at --scale-pages pages
   memory    peak RSS of cold 1-worker runs at 500, 1,000 and N pages
-  tagging   provisions/s on one core, spaCy and scikit-learn apart (classifiers.bench)
+  tagging   provisions/s on one core, spaCy and scikit-learn apart (benchmarks.tagger_stages)
 
 Pairs that are compared run one after the other, and `--repeat R` runs each pair R times
 (interleaved) and reports the median. Other processes share the machine, so the ratios are

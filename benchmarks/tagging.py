@@ -1,5 +1,5 @@
 """Tagging throughput on one core, split into spaCy and scikit-learn, with
-`classifiers.bench.measure` (the classifier engineer's own split of the timing).
+`benchmarks.tagger_stages.measure` (the classifier engineer's own split of the timing).
 
     python -m benchmarks.tagging DB [--copies 1] [--model-dir DIR]   # prints JSON
 
@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--model-dir", default=None)
     args = parser.parse_args()
-    from classifiers.bench import measure
+    from benchmarks.tagger_stages import measure
     from classifiers.tagger import Tagger
 
     docs = documents(args.db, args.copies)

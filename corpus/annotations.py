@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corpus.config import DATA_DIR
 from corpus.labels import STATUSES, TOPIC_IDS
 from corpus.model import Provision
 
 log = logging.getLogger(__name__)
 
-ANNOTATIONS_DIR = Path(__file__).parent / "annotations"
+ANNOTATIONS_DIR = DATA_DIR / "annotations"
 REQUIRED = ("sha256", "citation", "status")
 # two independent annotations of the topics, kept beside the adjudicated `topics`
 AGREEMENT_FIELDS = ("topics_first", "topics_second")

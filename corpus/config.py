@@ -8,7 +8,10 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-SAMPLES_MANIFEST = Path(__file__).parent / "samples" / "MANIFEST.tsv"
+# Data kept out of the importable code: annotations and the sample statutes.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SAMPLES_DIR = DATA_DIR / "samples"
+SAMPLES_MANIFEST = SAMPLES_DIR / "MANIFEST.tsv"
 
 
 @dataclass(frozen=True)

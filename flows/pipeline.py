@@ -36,13 +36,13 @@ from prefect.settings import (
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from corpus.config import SAMPLES_MANIFEST
-from corpus.coverage import build_matrix, cell_records
+from corpus.downloads import DownloadError, fetch
 from corpus.manifest import Entry, entries_from_paths, read_manifest
-from corpus.matrix_exports import FORMATS, write_matrix
 from corpus.model import DocumentMeta, ExtractionError, Provision, Tag, sha256_file
 from corpus.store import Store
 from flows import steps
-from flows.downloads import DownloadError, fetch
+from reports.matrix import build_matrix, cell_records
+from reports.matrix_exports import FORMATS, write_matrix
 
 
 @dataclass

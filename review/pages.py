@@ -14,10 +14,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from corpus import coverage
-from corpus.coverage import COVERAGE_COLOURS, build_matrix
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
 from corpus.store import ReviewConflict, Store, StoredProvision
+from reports import matrix as coverage
+from reports.matrix import COVERAGE_COLOURS, build_matrix
 from review import views
 from review.source import can_show_page, page_png, text_excerpt
 
@@ -29,7 +29,7 @@ LIST_LIMIT = 500
 # Keyboard: 1-4 choose a status, "t" then a letter toggles a topic (letters follow TOPICS order).
 STATUS_KEYS = {status: str(number) for number, status in enumerate(STATUSES, start=1)}
 TOPIC_KEYS = dict(zip(TOPIC_IDS, "abcdefghijklmnopqrs", strict=True))
-# The exports' wording, codes and text colours when corpus.coverage provides them.
+# The exports' wording, codes and text colours when reports.matrix provides them.
 COVERAGE_NOTES: dict[str, str] = getattr(coverage, "COVERAGE_NAMES", {c: c for c in COVERAGES})
 COVERAGE_CODES: dict[str, str] = getattr(
     coverage, "COVERAGE_CODES", {c: c[0].upper() for c in COVERAGES}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from corpus.downloads import cached_path
 from corpus.model import sha256_file
 from corpus.store import StoredDocument
-from flows.downloads import cached_path
 
 RENDER_SCALE = 1.6  # ~115 dpi: legible beside the text without huge files
 EXCERPT_MARGIN = 600  # characters of document text shown before and after a provision

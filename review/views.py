@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from corpus.coverage import UNKNOWN_JURISDICTION
 from corpus.labels import STATUSES
 from corpus.store import Store, StoredDocument, StoredProvision
+from reports.matrix import UNKNOWN_JURISDICTION
 
 ORDERING_NOTE = (
     "Ordered by the model's uncertainty, most uncertain first: 1 − the probability of its "

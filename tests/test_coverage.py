@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from corpus.coverage import (
+from corpus.labels import COVERAGES, TOPIC_IDS
+from corpus.model import Evidence, Provision, Tag
+from corpus.store import Review, StoredDocument, StoredProvision
+from reports.matrix import (
     COVERAGE_COLOURS,
     ROLE_BRINGS_IN,
     ROLE_CARRIES,
@@ -14,9 +17,6 @@ from corpus.coverage import (
     build_matrix,
     is_partial_exclusion,
 )
-from corpus.labels import COVERAGES, TOPIC_IDS
-from corpus.model import Evidence, Provision, Tag
-from corpus.store import Review, StoredDocument, StoredProvision
 
 _ids = itertools.count(1)
 

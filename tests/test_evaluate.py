@@ -276,7 +276,7 @@ def test_c177_train_on_a_tiny_annotation_folder(tmp_path):
     from typer.testing import CliRunner
 
     from classifiers.tagger import Tagger
-    from flows.cli import app
+    from cli import app
 
     laws, notes = _tiny_annotations(tmp_path)
     out = tmp_path / "model"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from corpus.coverage import COVERAGE_COLOURS, Cell, EvidenceItem, Matrix
 from corpus.labels import TOPIC_IDS
-from corpus.matrix_exports import write_matrix
+from reports.matrix import COVERAGE_COLOURS, Cell, EvidenceItem, Matrix
+from reports.matrix_exports import write_matrix
 
 NASTY = '<script>alert("x")</script> & Ley "12"'
 

@@ -24,14 +24,14 @@ from prefect.settings import PREFECT_API_URL  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
+from cli import app  # noqa: E402
 from corpus.config import SAMPLES_MANIFEST  # noqa: E402
-from corpus.diff import diff_runs  # noqa: E402
-from corpus.exports import provision_record  # noqa: E402
 from corpus.manifest import read_manifest  # noqa: E402
 from corpus.store import Store  # noqa: E402
 from flows import steps  # noqa: E402
-from flows.cli import app  # noqa: E402
 from flows.pipeline import run_pipeline  # noqa: E402
+from reports.diff import diff_runs  # noqa: E402
+from reports.provisions_export import provision_record  # noqa: E402
 
 C177 = str(Path(sys.executable).parent / "c177")  # the installed command
 SAMPLE_JURISDICTIONS = sorted({e.meta.jurisdiction for e in read_manifest(SAMPLES_MANIFEST)[0]})

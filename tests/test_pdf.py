@@ -1,7 +1,7 @@
 """PDF extraction: what a user checks in the text they get back.
 
 Synthetic PDFs are drawn with reportlab in tmp_path; the project's own sample statutes
-(corpus/samples) are checked word for word against their sources; real laws under
+(data/samples) are checked word for word against their sources; real laws under
 ../shared/laws are used, when present, only for structural checks (no law text here).
 """
 
@@ -19,9 +19,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from corpus.model import ExtractionError, Line
-from corpus.samples import render as samples
 from extractors.layout import is_page_number, join_hyphenated
 from extractors.pdf import read_pdf
+from scripts import render_samples as samples
 
 REPO = Path(__file__).resolve().parents[1]
 LAWS = REPO.parent / "shared" / "laws"
@@ -266,7 +266,9 @@ def test_sample_pdfs_are_current_and_deterministic(src: Path, tmp_path: Path) ->
     samples.render(source, tmp_path / "b.pdf")
     fresh = (tmp_path / "a.pdf").read_bytes()
     assert fresh == (tmp_path / "b.pdf").read_bytes()
-    assert fresh == (samples.HERE / source.meta["file"]).read_bytes(), "run corpus.samples.render"
+    assert fresh == (samples.HERE / source.meta["file"]).read_bytes(), (
+        "run scripts/render_samples.py"
+    )
 
 
 def test_sample_manifest_lists_every_pdf() -> None:

@@ -14,10 +14,12 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from corpus.coverage import Cell, Matrix, build_matrix
+from cli import app
 from corpus.labels import TOPIC_IDS
 from corpus.model import DocumentMeta, Evidence, Tag
-from corpus.report import (
+from corpus.store import Store, StoredProvision
+from flows.steps import ingest
+from reports.country_report import (
     QUOTE_CHARS,
     TEMPLATES_DIR,
     ReportError,
@@ -25,10 +27,8 @@ from corpus.report import (
     load_templates,
     quote_text,
 )
-from corpus.report_render import render
-from corpus.store import Store, StoredProvision
-from flows.cli import app
-from flows.steps import ingest
+from reports.country_report_render import render
+from reports.matrix import Cell, Matrix, build_matrix
 
 EMPLOYMENT_ACT = """EMPLOYMENT ACT 2001
 
@@ -269,7 +269,7 @@ def test_cell_without_evidence_is_reported_absent(
         cells = {("XN", t): Cell("XN", t, "explicit", []) for t in TOPIC_IDS}
         return Matrix(["XN"], list(TOPIC_IDS), cells)
 
-    monkeypatch.setattr("corpus.report.build_matrix", hollow)
+    monkeypatch.setattr("reports.country_report.build_matrix", hollow)
     with Store(db) as store:
         report = build_report(store, "XN")
     assert {f.coverage for f in report.findings} == {"absent"}

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from review_store import HOSTILE, build_store
 from typer.testing import CliRunner
 
-from corpus.coverage import COVERAGE_COLOURS, build_matrix
+from cli import app as cli_app
 from corpus.model import Tag
 from corpus.store import Store
-from flows.cli import app as cli_app
+from reports.matrix import COVERAGE_COLOURS, build_matrix
 from review.app import create_app, serve
 from review.auth import BindRefused, check_bind, is_loopback
 from review.reviews_io import export_reviews, import_reviews

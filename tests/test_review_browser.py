@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from review_store import PDF_TAGS, build_store
 
-from review.screenshot import CHROMIUM_ARGS
+from scripts.screenshot_review import CHROMIUM_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def review_server(db: str, reviewer: str = "e2e") -> Iterator[str]:
     """`c177 review` in a subprocess on a free loopback port; yields its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "C177_REVIEW_TOKEN"}
-    command = [sys.executable, "-c", "from flows.cli import app; app()", "review"]
+    command = [sys.executable, "-c", "from cli import app; app()", "review"]
     command += ["--db", db, "--port", str(port), "--reviewer", reviewer]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:

@@ -1,7 +1,7 @@
 """Screenshot of the provision view for the README (needs the dev extra's playwright and
 Debian's chromium; no browser download):
 
-    .venv/bin/python -m review.screenshot --db c177.sqlite --out docs/review-provision.png
+    .venv/bin/python -m scripts.screenshot_review --db c177.sqlite --out docs/review-provision.png
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import DbOption, console, settings
+from cli.pipeline import DbOption, console, settings
 
 
 def review_command(

@@ -1,7 +1,7 @@
 """Render the project's own fictional statutes (`src/*.txt`) to gazette-like PDFs.
 
-Run `python -m corpus.samples.render` after editing a source; it rewrites the PDFs and
-MANIFEST.tsv next to this file. Output is byte-for-byte deterministic (reportlab's
+Run `python -m scripts.render_samples` after editing a source; it rewrites the PDFs and
+MANIFEST.tsv of data/samples. Output is byte-for-byte deterministic (reportlab's
 `invariant=1`), because annotations key documents by their SHA-256.
 
 The PDFs exercise what real gazettes do to an extractor: a running header with the page
@@ -33,7 +33,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-HERE = Path(__file__).resolve().parent
+from corpus.config import SAMPLES_DIR
+
+HERE = SAMPLES_DIR
 SRC = HERE / "src"
 MANIFEST_COLUMNS = ("file", "jurisdiction", "language", "title", "year")
 

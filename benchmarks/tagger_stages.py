@@ -1,6 +1,6 @@
 """Throughput of the tagger, split into spaCy, scikit-learn and evidence time.
 
-    python -m classifiers.bench [LAWS_DIR]   # default: the seed examples, repeated
+    python -m benchmarks.tagger_stages [LAWS_DIR]   # default: the seed examples, repeated
 
 Reads and splits every law of LAWS_DIR with `extractors` (files listed in a HOLDOUT.txt
 there are skipped), then tags each document once to warm up and once timed.

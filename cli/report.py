@@ -46,9 +46,9 @@ def report_command(
     and review status) and a plain-language gap statement; a summary up front and an annex of
     every provision cited."""
     from corpus.config import load_settings
-    from corpus.report import ReportError, build_report, load_templates
-    from corpus.report_render import FORMATS, write_report
     from corpus.store import Store
+    from reports.country_report import ReportError, build_report, load_templates
+    from reports.country_report_render import FORMATS, write_report
 
     config = load_settings(db=db)
     if fmt is None:

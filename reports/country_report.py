@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from corpus.coverage import (
+from corpus.labels import COVERAGES, TOPIC_IDS
+from corpus.store import Store, StoredDocument, StoredProvision
+from reports.matrix import (
     ROLE_BRINGS_IN,
     ROLE_CARRIES,
     ROLE_EXCLUDES,
@@ -29,8 +31,6 @@ from corpus.coverage import (
     Matrix,
     build_matrix,
 )
-from corpus.labels import COVERAGES, TOPIC_IDS
-from corpus.store import Store, StoredDocument, StoredProvision
 
 TEMPLATES_DIR = Path(__file__).parent / "gap_templates"
 LANGUAGES = ("en", "es")

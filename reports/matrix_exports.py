@@ -13,14 +13,14 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus.coverage import (
+from corpus.labels import COVERAGES, TOPICS
+from reports.matrix import (
     COVERAGE_CODES,
     COVERAGE_COLOURS,
     COVERAGE_NAMES,
     COVERAGE_TEXT_COLOURS,
     Matrix,
 )
-from corpus.labels import COVERAGES, TOPICS
 
 FORMATS = ("csv", "xlsx", "json", "html")
 EVIDENCE_FIELDS = (

@@ -1,4 +1,4 @@
-"""Renderers of a `corpus.report.Report`: DOCX (python-docx), self-contained HTML, Markdown.
+"""Renderers of a `reports.country_report.Report`: DOCX (python-docx), HTML, Markdown.
 
 They lay out what the model holds and add no facts: every sentence and label comes from the
 model, which took it from the matrix, the store and the templates. The three formats share
@@ -13,8 +13,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.coverage import COVERAGE_CODES, COVERAGE_COLOURS, COVERAGE_TEXT_COLOURS
-from corpus.report import CitedProvision, Finding, Gap, Group, Report
+from reports.country_report import CitedProvision, Finding, Gap, Group, Report
+from reports.matrix import COVERAGE_CODES, COVERAGE_COLOURS, COVERAGE_TEXT_COLOURS
 
 if TYPE_CHECKING:  # python-docx is imported lazily: only the DOCX renderer needs it
     from docx.document import Document as DocxDocument

@@ -82,8 +82,8 @@ def ingest(
     them. Unchanged files (same SHA-256) are skipped."""
     from rich.progress import Progress
 
+    from corpus.downloads import DownloadError, fetch
     from corpus.store import Store
-    from flows.downloads import DownloadError, fetch
     from flows.steps import Outcome
     from flows.steps import ingest as ingest_one
 
@@ -135,8 +135,8 @@ def export_provisions(
 ) -> None:
     """Write one record per stored provision: document, citation, heading, context, text,
     pages, and the status, topics, scores and evidence in force."""
-    from corpus.exports import write_provisions
     from corpus.store import Store
+    from reports.provisions_export import write_provisions
 
     if fmt not in ("jsonl", "csv"):
         console.print(f"[red]error:[/red] unknown format {fmt!r}: use jsonl or csv")
@@ -177,7 +177,7 @@ def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:
     return formats
 
 
-MATRIX_FORMATS = ("csv", "xlsx", "json", "html")  # corpus.matrix_exports.FORMATS, kept light
+MATRIX_FORMATS = ("csv", "xlsx", "json", "html")  # reports.matrix_exports.FORMATS, kept light
 
 
 @app.command()
@@ -263,9 +263,9 @@ def matrix(
 ) -> None:
     """Build the coverage matrix from the store as it is now (reviews override model labels)."""
     (fmt,) = parse_formats(fmt, MATRIX_FORMATS) or ["html"]
-    from corpus.coverage import build_matrix
-    from corpus.matrix_exports import write_matrix
     from corpus.store import Store
+    from reports.matrix import build_matrix
+    from reports.matrix_exports import write_matrix
 
     config = settings(db=db)
     with Store(config.db) as store:
@@ -286,8 +286,8 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """Show matrix cells and provision labels that changed between two runs."""
-    from corpus.diff import DiffError, diff_runs, last_two_runs
     from corpus.store import Store
+    from reports.diff import DiffError, diff_runs, last_two_runs
 
     with Store(settings(db=db).db) as store:
         try:
@@ -398,8 +398,8 @@ def train_command(
     tune_thresholds: TuneThresholdsOption = False,
 ) -> None:
     """Train the tagger on the annotations (+ reviewed provisions of the store) and save it."""
-    from classifiers.cli_support import examples_for_training
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples, train_and_save
+    from flows.training_examples import examples_for_training
 
     examples = examples_for_training(laws, annotations, db, console.print)
     if not no_seed:
@@ -436,10 +436,10 @@ def evaluate_command(
     tune_thresholds: TuneThresholdsOption = False,
 ) -> None:
     """Leave-one-law-out evaluation on the annotations: per-label P/R/F1, confusion, by language."""
-    from classifiers.cli_support import examples_for_training
     from classifiers.evaluate import evaluate, format_markdown, format_report, write_report
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
     from corpus.annotations import ANNOTATIONS_DIR, load_annotations, topic_agreement
+    from flows.training_examples import examples_for_training
 
     examples = examples_for_training(laws, annotations, None, console.print)
     try:
@@ -470,11 +470,11 @@ def main() -> None:
 
 # Commands that live beside the code they drive; each module keeps heavy imports inside
 # its functions so that start-up stays quick. One line per command.
-from review.cli import review_command, reviews_export, reviews_import  # noqa: E402
+from cli.review import review_command, reviews_export, reviews_import  # noqa: E402
 
 app.command("review")(review_command)
 reviews_app.command("export")(reviews_export)
 reviews_app.command("import")(reviews_import)
-from flows.report_command import report_command  # noqa: E402
+from cli.report import report_command  # noqa: E402
 
 app.command("report")(report_command)

@@ -1,1 +1,0 @@
-"""The project's own fictional sample statutes (XN, XS, XF) and their renderer."""
