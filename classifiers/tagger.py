@@ -18,6 +18,7 @@ from spacy.tokens import Span
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import Prediction, predict
 from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE, model_version
+from corpus.errors import C177Error
 from corpus.model import Evidence, Provision, Tag
 
 # Types a model file may contain beyond skops' own defaults. Anything else is refused:
@@ -44,8 +45,8 @@ TRUSTED_TYPES = frozenset(
 )
 
 
-class UntrustedModelError(RuntimeError):
-    pass
+class UntrustedModelError(C177Error, RuntimeError):
+    """A model file holding types we do not trust to unpickle."""
 
 
 def load_models(model_dir: Path) -> dict[str, Any]:

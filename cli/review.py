@@ -1,4 +1,4 @@
-"""`c177 review` and `c177 reviews export|import`; registered at the bottom of flows/cli.py."""
+"""`c177 review` (the web app) and `c177 reviews export|import` (sharing reviews as JSONL)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cli.pipeline import DbOption, console, settings
+from cli.options import DbOption, console, settings
+from corpus.errors import UsageError
 
 
-def review_command(
+def review(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8177,
     host: Annotated[
@@ -29,14 +30,10 @@ def review_command(
     The coverage matrix, each cell's evidence, and a page per provision where a reviewer
     accepts or corrects the model's labels."""
     from review.app import serve
-    from review.auth import BindRefused, check_bind
+    from review.auth import check_bind
 
     config = settings(db=db, reviewer=reviewer)
-    try:
-        check_bind(host, token)
-    except BindRefused as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from error
+    check_bind(host, token)
     url_host = f"[{host}]" if ":" in host else host
     console.print(f"Reviewing {config.db} at http://{url_host}:{port}/  (Ctrl+C to stop)")
     if token:
@@ -77,8 +74,7 @@ def reviews_import(
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        console.print(f"[red]error:[/red] {file}: cannot read ({error.strerror})")
-        raise typer.Exit(2) from error
+        raise UsageError(f"{file}: cannot read ({error.strerror})") from error
     with Store(settings(db=db).db) as store:
         report = import_reviews(store, lines, source=file.name)
     for label, items in (

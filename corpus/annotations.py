@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.config import DATA_DIR
+from corpus.errors import AnnotationError
 from corpus.labels import STATUSES, TOPIC_IDS
 from corpus.model import Provision
 
@@ -26,10 +27,6 @@ ANNOTATIONS_DIR = DATA_DIR / "annotations"
 REQUIRED = ("sha256", "citation", "status")
 # two independent annotations of the topics, kept beside the adjudicated `topics`
 AGREEMENT_FIELDS = ("topics_first", "topics_second")
-
-
-class AnnotationError(ValueError):
-    """A record that breaks the format: the message names the file and line."""
 
 
 @dataclass
@@ -225,99 +222,6 @@ def join(
     if issues is not None:
         issues.extend(found)
     return examples
-
-
-# --------------------------------------------------------------------------- documents
-
-
-def manifest_titles(folder: Path) -> dict[str, dict[str, str]]:
-    """file name -> its manifest row (title, language, jurisdiction) for a folder's
-    MANIFEST.tsv, if it has one: training must see the titles the flows pass the tagger."""
-    path = Path(folder) / "MANIFEST.tsv"
-    if not path.exists():
-        return {}
-    import csv
-
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {
-        Path(r.get("file") or "").name: {k: (v or "").strip() for k, v in r.items() if k}
-        for r in rows
-        if r.get("file")
-    }
-
-
-def holdout_names(folder: Path) -> set[str]:
-    path = Path(folder) / "HOLDOUT.txt"
-    if not path.exists():
-        return set()
-    return {
-        ln.strip()
-        for ln in path.read_text(encoding="utf-8").splitlines()
-        if ln.strip() and not ln.lstrip().startswith("#")
-    }
-
-
-def load_documents(
-    annotations: list[dict[str, Any]],
-    folders: Sequence[Path | str],
-    *,
-    messages: list[str] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Read and split every document the annotations name, looked up by file name in the
-    folders (first hit wins), with the project's extractors (`flows.steps.extract`).
-
-    Returns sha256 -> {provisions, title, language, name} for `join`. A document found in
-    no folder, one listed in a folder's HOLDOUT.txt, or one that cannot be read is skipped
-    with a message (appended to `messages`)."""
-    from corpus.model import DocumentMeta, ExtractionError
-    from flows.steps import extract
-
-    notes: list[str] = []
-    wanted: dict[str, str] = {}
-    for rec in annotations:
-        wanted.setdefault(rec.get("document") or "", rec["sha256"])
-    titles = {Path(f): manifest_titles(Path(f)) for f in folders}
-    holdouts = {Path(f): holdout_names(Path(f)) for f in folders}
-    out: dict[str, dict[str, Any]] = {}
-    for name in sorted(wanted):
-        if not name:
-            continue
-        hit = next((Path(f) for f in folders if (Path(f) / name).is_file()), None)
-        if hit is None:
-            notes.append(f"{name}: not found in {', '.join(str(f) for f in folders)}; skipped")
-            continue
-        if name in holdouts[hit]:
-            notes.append(f"{name}: listed in {hit / 'HOLDOUT.txt'}; never used, skipped")
-            continue
-        row = titles[hit].get(name, {})
-        meta = DocumentMeta(
-            jurisdiction=row.get("jurisdiction", ""),
-            language=row.get("language", ""),
-            title=row.get("title", "") or Path(name).stem,
-            source=str(hit / name),
-        )
-        try:
-            item = extract(hit / name, meta)
-        except (ExtractionError, OSError, ValueError) as err:
-            notes.append(f"{name}: cannot be read ({err}); skipped")
-            continue
-        if item.sha256 != wanted[name]:
-            notes.append(
-                f"{name}: sha256 {item.sha256[:12]} differs from the annotations' "
-                f"{wanted[name][:12]} (another version of the file)"
-            )
-        out[item.sha256] = {
-            "provisions": item.provisions,
-            "title": meta.title,
-            "language": item.language,
-            "name": name,
-        }
-    for note in notes:
-        log.warning("%s", note)
-    if messages is not None:
-        messages.extend(notes)
-    return out
 
 
 def reviewed_examples(store: Any) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from corpus.errors import DownloadError
+
 MAX_BYTES = 200 * 1024 * 1024  # the largest labour code we expect is a few tens of MB
 ACCEPTED_TYPES = (
     "application/pdf",
@@ -19,10 +21,6 @@ ACCEPTED_TYPES = (
     "application/json",
     "application/octet-stream",  # many portals serve PDFs as this; the reader sniffs the bytes
 )
-
-
-class DownloadError(Exception):
-    """A URL that could not be fetched; the message names the URL and says why."""
 
 
 def cached_path(url: str, cache_dir: Path) -> Path:

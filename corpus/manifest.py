@@ -6,14 +6,12 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.config import SAMPLES_MANIFEST
+from corpus.errors import ManifestError
 from corpus.model import DocumentMeta
 
 # File endings we look for when given a folder; a file given by name is always tried.
 LAW_SUFFIXES = {".pdf", ".docx", ".md", ".markdown", ".html", ".htm", ".txt", ".json"}
-
-
-class ManifestError(Exception):
-    """A manifest that cannot be used; the message names the file and the line."""
 
 
 @dataclass
@@ -99,3 +97,22 @@ def entries_from_paths(paths: list[Path]) -> tuple[list[Entry], list[str]]:
             location = str(file.resolve())
             entries.append(Entry(location=location, meta=DocumentMeta(source=location)))
     return entries, problems
+
+
+def resolve_entries(
+    paths: list[Path] | None, manifest: Path | None
+) -> tuple[list[Entry], list[str]]:
+    """What to run on: a manifest, files and folders, or else the shipped sample corpus; and
+    a message for everything skipped."""
+    found, problems = [], []
+    if manifest:
+        listed, skipped = read_manifest(manifest)
+        found += listed
+        problems += skipped
+    if paths:
+        listed, missing = entries_from_paths(paths)
+        found += listed
+        problems += missing
+    if not manifest and not paths:
+        found, problems = read_manifest(SAMPLES_MANIFEST)
+    return found, problems

@@ -30,15 +30,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-class ExtractionError(Exception):
-    """A file that cannot be read. The message names the file and says why."""
-
-    def __init__(self, path: Path | str, reason: str):
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
-
-
 @dataclass(frozen=True)
 class Line:
     """One line of a document's text after cleaning (headers, footers, hyphens, columns)."""

@@ -13,7 +13,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument
 from extractors.language import detect
 from extractors.provisions import split
 

@@ -6,7 +6,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 from extractors.text import clean_spaces
 
 # Styles that mark headings: Word's own and ConsultantPlus's title style.

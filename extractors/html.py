@@ -7,7 +7,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 from extractors.text import clean_spaces, decode
 
 _BLOCK = frozenset(

@@ -12,7 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 from extractors.text import clean_spaces, decode
 
 # A sub-section marker in flat text: "(1) ", "(2A) " after a sentence end or a dash.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from corpus.errors import C177Error
+
 # Own short lists of very frequent function words, chosen to be distinctive between the
 # languages we read (words shared by several languages, like "de", "a", "en", "in", are left
 # out or kept only where they are far more frequent in one language).
@@ -55,7 +57,7 @@ _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _SAMPLE = 400_000
 
 
-class LanguageError(ValueError):
+class LanguageError(C177Error, ValueError):
     """The text has too little evidence for any language."""
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 from extractors.text import clean_spaces, decode
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\s*\n.*?\n---\s*\n", re.DOTALL)

@@ -23,7 +23,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 from extractors.layout import (
     clean_text,
     is_heading_start,

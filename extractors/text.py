@@ -5,7 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from corpus.model import ExtractedDocument, ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Line
 
 # Characters that are white space in laws but not to `str.split` users downstream.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\ufeff": "", "\u200b": ""})

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from corpus.errors import ScheduleError
+
 DEFAULT_NAME = "c177-scheduled"
-
-
-class ScheduleError(Exception):
-    """A schedule that cannot be served; the message says why."""
 
 
 def check_cron(cron: str) -> None:

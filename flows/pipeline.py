@@ -35,10 +35,10 @@ from prefect.settings import (
 )
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from corpus.config import SAMPLES_MANIFEST
-from corpus.downloads import DownloadError, fetch
-from corpus.manifest import Entry, entries_from_paths, read_manifest
-from corpus.model import DocumentMeta, ExtractionError, Provision, Tag, sha256_file
+from corpus.downloads import fetch
+from corpus.errors import DownloadError, ExtractionError
+from corpus.manifest import resolve_entries
+from corpus.model import DocumentMeta, Provision, Tag, sha256_file
 from corpus.store import Store
 from flows import steps
 from reports.matrix import build_matrix, cell_records
@@ -121,22 +121,6 @@ def _say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def resolve_entries(paths: list[str] | None, manifest: str | None) -> tuple[list[Entry], list[str]]:
-    """What to run on: a manifest, files and folders, or else the shipped sample corpus."""
-    found, problems = [], []
-    if manifest:
-        listed, skipped = read_manifest(Path(manifest))
-        found += listed
-        problems += skipped
-    if paths:
-        listed, missing = entries_from_paths([Path(p) for p in paths])
-        found += listed
-        problems += missing
-    if not manifest and not paths:
-        found, problems = read_manifest(SAMPLES_MANIFEST)
-    return found, problems
-
-
 def pipeline_version(tagger: steps.TaggerLike) -> str:
     return f"{steps.extractor_version()}+{tagger.version}"
 
@@ -159,7 +143,9 @@ def c177_pipeline(
     """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report."""
     started = time.perf_counter()
     report = _Report()
-    entries, problems = resolve_entries(paths, manifest)
+    entries, problems = resolve_entries(
+        [Path(p) for p in paths] if paths else None, Path(manifest) if manifest else None
+    )
     report.warnings += problems
     report.documents = len(entries)
     # The flow needs only the tagger's version to decide what to skip: the models load on

@@ -16,14 +16,8 @@ from typing import Protocol
 
 import extractors
 from classifiers.version import model_version
-from corpus.model import (
-    DocumentMeta,
-    ExtractedDocument,
-    ExtractionError,
-    Provision,
-    Tag,
-    sha256_file,
-)
+from corpus.errors import ExtractionError
+from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag, sha256_file
 from corpus.store import Store, StoredDocument
 from extractors.language import LanguageError, detect
 from extractors.provisions import split

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from corpus.errors import ReportError
 from corpus.labels import COVERAGES, TOPIC_IDS
 from corpus.store import Store, StoredDocument, StoredProvision
 from reports.matrix import (
@@ -50,10 +51,6 @@ PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 STATEMENT_KEYS = (*COVERAGES, "excluded_topic", "excluded_law", "partial_exclusion")
-
-
-class ReportError(Exception):
-    """A report that cannot be built (unknown jurisdiction, empty store, bad templates)."""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.errors import DiffError
 from corpus.store import Store
-
-
-class DiffError(Exception):
-    """The runs to compare cannot be found."""
 
 
 @dataclass

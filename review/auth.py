@@ -16,11 +16,9 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from corpus.errors import BindRefused
+
 TOKEN_COOKIE = "c177_token"
-
-
-class BindRefused(ValueError):
-    """A non-loopback bind address without a token."""
 
 
 def is_loopback(host: str) -> bool:

@@ -14,8 +14,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from corpus.errors import ReviewConflict
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
-from corpus.store import ReviewConflict, Store, StoredProvision
+from corpus.store import Store, StoredProvision
 from reports import matrix as coverage
 from reports.matrix import COVERAGE_COLOURS, build_matrix
 from review import views

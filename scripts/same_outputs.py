@@ -11,7 +11,9 @@ read the same paths. A snapshot holds the stored documents, provisions and tags 
 times they were written), the provisions export (JSONL, CSV), the matrix in every format and a
 country report per jurisdiction in every format. XLSX and DOCX are zip files whose
 docProps/core.xml records when they were written: those members are compared without their
-dates, every other member byte for byte.
+dates, every other member byte for byte. The stored documents carry `extractor_version`, a hash
+of the extractors' source files that changes with any edit there, by design: store.jsonl is
+compared without it, byte for byte otherwise, and a changed version is printed as a note.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ MATRIX_FORMATS = ("csv", "xlsx", "json", "html")
 REPORT_FORMATS = ("md", "html", "docx")
 VOLATILE_COLUMNS = {"ingested_at", "tagged_at", "id", "document_id", "provision_id"}
 DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+EXTRACTOR_VERSION = re.compile(rb'"extractor_version": "([0-9a-f]*)", ')
 
 
 def prepare_inputs(work: Path) -> Path:
@@ -149,6 +152,11 @@ def compare(work: Path, label_a: str, label_b: str) -> list[str]:
         left, right = a / name, b / name
         if not (left.exists() and right.exists()):
             differences.append(f"{name}: only in {label_a if left.exists() else label_b}")
+        elif name == "store.jsonl":
+            if EXTRACTOR_VERSION.sub(b"", left.read_bytes()) != EXTRACTOR_VERSION.sub(
+                b"", right.read_bytes()
+            ):
+                differences.append(f"{name}: bytes differ (extractor_version aside)")
         elif name.endswith((".xlsx", ".docx")):
             if _zip_members(left) != _zip_members(right):
                 differences.append(f"{name}: zip members differ")
@@ -177,6 +185,13 @@ def main() -> int:
     files = len(list((args.work / args.label_a).iterdir()))
     for line in differences:
         print(line)
+    versions = [
+        sorted(set(EXTRACTOR_VERSION.findall((args.work / label / "store.jsonl").read_bytes())))
+        for label in (args.label_a, args.label_b)
+    ]
+    if versions[0] != versions[1]:
+        before, after = (b", ".join(v).decode() for v in versions)
+        print(f"note: extractor_version {before} -> {after} (a hash of extractors/ source)")
     print(f"{files - len(differences)} of {files} files identical")
     return 1 if differences else 0
 

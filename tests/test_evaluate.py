@@ -8,7 +8,8 @@ import pytest
 
 from classifiers.evaluate import evaluate, expected_calibration_error, format_report
 from classifiers.train import load_seed_examples
-from corpus.annotations import AnnotationError, join, load_annotations, topic_agreement
+from corpus.annotations import join, load_annotations, topic_agreement
+from corpus.errors import AnnotationError
 from corpus.model import Provision
 
 SMALL_LAWS = (

@@ -18,7 +18,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from corpus.model import ExtractionError, Line
+from corpus.errors import ExtractionError
+from corpus.model import Line
 from extractors.layout import is_page_number, join_hyphenated
 from extractors.pdf import read_pdf
 from scripts import render_samples as samples

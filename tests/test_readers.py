@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import ExtractionError
+from corpus.errors import ExtractionError
 from extractors import read
 from extractors.text import decode
 

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from corpus.errors import ReportError
 from corpus.labels import TOPIC_IDS
 from corpus.model import DocumentMeta, Evidence, Tag
 from corpus.store import Store, StoredProvision
@@ -22,7 +23,6 @@ from flows.steps import ingest
 from reports.country_report import (
     QUOTE_CHARS,
     TEMPLATES_DIR,
-    ReportError,
     build_report,
     load_templates,
     quote_text,

@@ -14,11 +14,12 @@ from review_store import HOSTILE, build_store
 from typer.testing import CliRunner
 
 from cli import app as cli_app
+from corpus.errors import BindRefused
 from corpus.model import Tag
 from corpus.store import Store
 from reports.matrix import COVERAGE_COLOURS, build_matrix
 from review.app import create_app, serve
-from review.auth import BindRefused, check_bind, is_loopback
+from review.auth import check_bind, is_loopback
 from review.reviews_io import export_reviews, import_reviews
 from review.views import uncertainty
 

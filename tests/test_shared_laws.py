@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import ExtractedDocument, ExtractionError, Provision
+from corpus.errors import ExtractionError
+from corpus.model import ExtractedDocument, Provision
 from extractors import detect, read, split
 
 LAWS = Path(__file__).parents[1].parent / "shared" / "laws"

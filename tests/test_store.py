@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from corpus.errors import ReviewConflict
 from corpus.model import DocumentMeta, Tag
-from corpus.store import ReviewConflict, Store
+from corpus.store import Store
 from flows import steps
 
 LAW = """Small Act 2020

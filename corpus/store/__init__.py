@@ -1,17 +1,9 @@
 """The store: the only code that talks to the database (SQLite by default)."""
 
-from corpus.store.queries import (
-    Review,
-    ReviewConflict,
-    Store,
-    StoredDocument,
-    StoredProvision,
-    database_path,
-)
+from corpus.store.queries import Review, Store, StoredDocument, StoredProvision, database_path
 
 __all__ = [
     "Review",
-    "ReviewConflict",
     "Store",
     "StoredDocument",
     "StoredProvision",

@@ -12,185 +12,22 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.model import DocumentMeta, Evidence, ExtractedDocument, Provision, Tag
-
-# Each entry migrates the schema one version up; the database's user_version says how far it is.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE documents (
-        id INTEGER PRIMARY KEY,
-        sha256 TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        source TEXT NOT NULL,
-        format TEXT NOT NULL,
-        jurisdiction TEXT NOT NULL DEFAULT '',
-        language TEXT NOT NULL DEFAULT '',
-        title TEXT NOT NULL DEFAULT '',
-        year INTEGER,
-        page_count INTEGER,
-        text TEXT NOT NULL,
-        warnings TEXT NOT NULL DEFAULT '[]',
-        extractor_version TEXT NOT NULL DEFAULT '',
-        ingested_at TEXT NOT NULL,
-        current INTEGER NOT NULL DEFAULT 1
-    );
-    CREATE INDEX documents_source ON documents(source);
-    CREATE TABLE provisions (
-        id INTEGER PRIMARY KEY,
-        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        citation TEXT NOT NULL,
-        occurrence INTEGER NOT NULL DEFAULT 1,
-        number TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        heading TEXT NOT NULL,
-        context TEXT NOT NULL,
-        text TEXT NOT NULL,
-        text_sha TEXT NOT NULL,
-        page_start INTEGER,
-        page_end INTEGER,
-        char_start INTEGER NOT NULL,
-        char_end INTEGER NOT NULL,
-        notes TEXT NOT NULL,
-        repealed INTEGER NOT NULL,
-        paragraphs TEXT NOT NULL,
-        UNIQUE (document_id, seq)
-    );
-    CREATE TABLE tags (
-        provision_id INTEGER PRIMARY KEY REFERENCES provisions(id) ON DELETE CASCADE,
-        status TEXT NOT NULL,
-        topics TEXT NOT NULL,
-        scores TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        model_version TEXT NOT NULL,
-        tagged_at TEXT NOT NULL
-    );
-    CREATE TABLE reviews (
-        id INTEGER PRIMARY KEY,
-        provision_id INTEGER NOT NULL REFERENCES provisions(id) ON DELETE CASCADE,
-        reviewer TEXT NOT NULL,
-        at TEXT NOT NULL,
-        status_before TEXT,
-        topics_before TEXT,
-        status_after TEXT NOT NULL,
-        topics_after TEXT NOT NULL,
-        note TEXT NOT NULL DEFAULT '',
-        replaces INTEGER REFERENCES reviews(id)
-    );
-    CREATE INDEX reviews_provision ON reviews(provision_id, id);
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        pipeline_version TEXT NOT NULL,
-        report TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE TABLE run_cells (
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        jurisdiction TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        coverage TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        PRIMARY KEY (run_id, jurisdiction, topic)
-    );
-    CREATE TABLE run_labels (
-        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-        document TEXT NOT NULL,
-        citation TEXT NOT NULL,
-        occurrence INTEGER NOT NULL,
-        jurisdiction TEXT NOT NULL,
-        status TEXT NOT NULL,
-        topics TEXT NOT NULL,
-        PRIMARY KEY (run_id, document, citation, occurrence)
-    );
-    """,
-    # Full-text search over provisions for the review app, kept in step by triggers.
-    """
-    CREATE VIRTUAL TABLE provision_search USING fts5(
-        citation, heading, text, content='provisions', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
-    );
-    CREATE TRIGGER provisions_ai AFTER INSERT ON provisions BEGIN
-        INSERT INTO provision_search(rowid, citation, heading, text)
-        VALUES (new.id, new.citation, new.heading, new.text);
-    END;
-    CREATE TRIGGER provisions_ad AFTER DELETE ON provisions BEGIN
-        INSERT INTO provision_search(provision_search, rowid, citation, heading, text)
-        VALUES ('delete', old.id, old.citation, old.heading, old.text);
-    END;
-    """,
+from corpus.errors import ReviewConflict
+from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
+from corpus.store.records import (
+    Review,
+    StoredDocument,
+    StoredProvision,
+    document_from_row,
+    provision_from_row,
+    review_from_row,
+    tag_from_row,
 )
-
-
-class ReviewConflict(Exception):
-    """Another reviewer changed the provision since this reviewer loaded it."""
-
-    def __init__(self, current: Review):
-        self.current = current
-        super().__init__(
-            f"{current.reviewer} already reviewed this provision at {current.at}: "
-            f"status {current.status_after}, topics {', '.join(current.topics_after) or 'none'}"
-        )
-
-
-@dataclass
-class StoredDocument:
-    id: int
-    sha256: str
-    name: str
-    source: str
-    format: str
-    jurisdiction: str
-    language: str
-    title: str
-    year: int | None
-    page_count: int | None
-    warnings: list[str]
-    extractor_version: str
-    ingested_at: str
-    current: bool
-
-
-@dataclass
-class Review:
-    id: int
-    provision_id: int
-    reviewer: str
-    at: str
-    status_before: str | None
-    topics_before: list[str] | None
-    status_after: str
-    topics_after: list[str]
-    note: str
-    replaces: int | None
-
-
-@dataclass
-class StoredProvision:
-    """A provision as stored, with its document, its tag and the review in force."""
-
-    id: int
-    document: StoredDocument
-    provision: Provision
-    tag: Tag | None
-    review: Review | None
-
-    @property
-    def status(self) -> str | None:
-        """The label in force: a reviewer's over the model's."""
-        if self.review:
-            return self.review.status_after
-        return self.tag.status if self.tag else None
-
-    @property
-    def topics(self) -> list[str]:
-        if self.review:
-            return self.review.topics_after
-        return self.tag.topics if self.tag else []
+from corpus.store.schema import migrate
 
 
 def _now() -> str:
@@ -219,7 +56,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA busy_timeout = 30000")
-        self._migrate()
+        migrate(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -229,14 +66,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                for statement in _statements(script):
-                    self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -252,17 +81,20 @@ class Store:
 
     def document(self, sha256: str) -> StoredDocument | None:
         row = self.db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return _document(row) if row else None
+        return document_from_row(row) if row else None
 
     def document_by_id(self, document_id: int) -> StoredDocument:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
-        return _document(row)
+        return document_from_row(row)
 
     def documents(self, current_only: bool = True) -> list[StoredDocument]:
         query = "SELECT * FROM documents" + (" WHERE current = 1" if current_only else "")
-        return [_document(row) for row in self.db.execute(query + " ORDER BY jurisdiction, name")]
+        return [
+            document_from_row(row)
+            for row in self.db.execute(query + " ORDER BY jurisdiction, name")
+        ]
 
     def document_text(self, document_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -287,55 +119,24 @@ class Store:
             carried = self._reviews_to_carry(sha256, source)
             db.execute("DELETE FROM documents WHERE sha256 = ?", (sha256,))
             db.execute("UPDATE documents SET current = 0 WHERE source = ?", (source,))
-            cursor = db.execute(
-                "INSERT INTO documents (sha256, name, source, format, jurisdiction, language,"
-                " title, year, page_count, text, warnings, extractor_version, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sha256,
-                    Path(extracted.path).name,
-                    source,
-                    extracted.format,
-                    meta.jurisdiction,
-                    language,
-                    meta.title or Path(extracted.path).stem,
-                    meta.year,
-                    extracted.page_count,
-                    extracted.text,
-                    json.dumps(extracted.warnings, ensure_ascii=False),
-                    extractor_version,
-                    _now(),
-                ),
-            )
-            document_id = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO provisions (document_id, seq, citation, occurrence, number, kind,"
-                " heading, context, text, text_sha, page_start, page_end, char_start, char_end,"
-                " notes, repealed, paragraphs)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        document_id,
-                        seq,
-                        p.citation,
-                        p.occurrence,
-                        p.number,
-                        p.kind,
-                        p.heading,
-                        json.dumps(p.context, ensure_ascii=False),
-                        p.text,
-                        p.text_sha,
-                        p.page_start,
-                        p.page_end,
-                        p.char_start,
-                        p.char_end,
-                        json.dumps(p.notes, ensure_ascii=False),
-                        int(p.repealed),
-                        json.dumps(p.paragraphs),
-                    )
-                    for seq, p in enumerate(provisions)
-                ],
-            )
+            document = {
+                "sha256": sha256,
+                "name": Path(extracted.path).name,
+                "source": source,
+                "format": extracted.format,
+                "jurisdiction": meta.jurisdiction,
+                "language": language,
+                "title": meta.title or Path(extracted.path).stem,
+                "year": meta.year,
+                "page_count": extracted.page_count,
+                "text": extracted.text,
+                "warnings": json.dumps(extracted.warnings, ensure_ascii=False),
+                "extractor_version": extractor_version,
+                "ingested_at": _now(),
+            }
+            document_id = _insert(db, "documents", document)
+            rows = [_provision_row(document_id, seq, p) for seq, p in enumerate(provisions)]
+            _insert_many(db, "provisions", rows)
             self._carry_reviews(document_id, carried)
         return document_id
 
@@ -363,22 +164,9 @@ class Store:
             target = targets.get((review["citation"], review["occurrence"], review["text_sha"]))
             if target is None:
                 continue
-            cursor = self.db.execute(
-                "INSERT INTO reviews (provision_id, reviewer, at, status_before, topics_before,"
-                " status_after, topics_after, note, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    target,
-                    review["reviewer"],
-                    review["at"],
-                    review["status_before"],
-                    review["topics_before"],
-                    review["status_after"],
-                    review["topics_after"],
-                    review["note"],
-                    new_ids.get(review["replaces"]),
-                ),
-            )
-            new_ids[review["id"]] = cursor.lastrowid
+            copied = {name: review[name] for name in REVIEW_COLUMNS}
+            copied |= {"provision_id": target, "replaces": new_ids.get(review["replaces"])}
+            new_ids[review["id"]] = _insert(self.db, "reviews", copied)
 
     def set_current(self, sha256: str, source: str) -> None:
         """Make an already stored document the current version of its source again."""
@@ -429,8 +217,8 @@ class Store:
             StoredProvision(
                 id=row["id"],
                 document=documents[row["document_id"]],
-                provision=_provision(row),
-                tag=_tag(row),
+                provision=provision_from_row(row),
+                tag=tag_from_row(row),
                 review=reviews.get(row["id"]),
             )
             for row in rows
@@ -468,22 +256,19 @@ class Store:
         """Write the tags of one document (provision id -> tag) in one transaction."""
         now = _now()
         with self.transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO tags (provision_id, status, topics, scores, evidence,"
-                " model_version, tagged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        provision_id,
-                        tag.status,
-                        json.dumps(tag.topics),
-                        json.dumps(tag.scores),
-                        json.dumps([asdict(e) for e in tag.evidence], ensure_ascii=False),
-                        tag.model_version,
-                        now,
-                    )
-                    for provision_id, tag in tags.items()
-                ],
-            )
+            rows = [
+                {
+                    "provision_id": provision_id,
+                    "status": tag.status,
+                    "topics": json.dumps(tag.topics),
+                    "scores": json.dumps(tag.scores),
+                    "evidence": json.dumps([asdict(e) for e in tag.evidence], ensure_ascii=False),
+                    "model_version": tag.model_version,
+                    "tagged_at": now,
+                }
+                for provision_id, tag in tags.items()
+            ]
+            _insert_many(db, "tags", rows, replace=True)
 
     def tagged_with(self, document_id: int) -> set[str]:
         """The model versions that tagged this document's provisions (empty: untagged)."""
@@ -500,13 +285,13 @@ class Store:
         rows = self.db.execute(
             "SELECT * FROM reviews WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY provision_id)"
         )
-        return {row["provision_id"]: _review(row) for row in rows}
+        return {row["provision_id"]: review_from_row(row) for row in rows}
 
     def review_history(self, provision_id: int) -> list[Review]:
         rows = self.db.execute(
             "SELECT * FROM reviews WHERE provision_id = ? ORDER BY id", (provision_id,)
         )
-        return [_review(row) for row in rows]
+        return [review_from_row(row) for row in rows]
 
     def add_review(
         self,
@@ -526,25 +311,22 @@ class Store:
                 "SELECT * FROM reviews WHERE provision_id = ? ORDER BY id DESC LIMIT 1",
                 (provision_id,),
             ).fetchone()
-            current = _review(row) if row else None
+            current = review_from_row(row) if row else None
             if current is not None and current.id != replaces:
                 raise ReviewConflict(current)
             before = self.provision(provision_id)
-            db.execute(
-                "INSERT INTO reviews (provision_id, reviewer, at, status_before, topics_before,"
-                " status_after, topics_after, note, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    provision_id,
-                    reviewer,
-                    at or _now(),
-                    before.status,
-                    json.dumps(before.topics) if before.status else None,
-                    status,
-                    json.dumps(sorted(topics)),
-                    note,
-                    replaces,
-                ),
-            )
+            review = {
+                "provision_id": provision_id,
+                "reviewer": reviewer,
+                "at": at or _now(),
+                "status_before": before.status,
+                "topics_before": json.dumps(before.topics) if before.status else None,
+                "status_after": status,
+                "topics_after": json.dumps(sorted(topics)),
+                "note": note,
+                "replaces": replaces,
+            }
+            _insert(db, "reviews", review)
         return self.review_history(provision_id)[-1]
 
     # ---- runs ---------------------------------------------------------------------------
@@ -561,33 +343,40 @@ class Store:
         self,
         run_id: int,
         report: dict,
-        cells: Iterable[tuple[str, str, str, list[dict]]],
+        matrix_cells: Iterable[tuple[str, str, str, list[dict]]],
     ) -> None:
         """Record a run's report, its matrix (jurisdiction, topic, coverage, evidence) and a
         snapshot of the labels in force, so that `c177 diff` can compare two runs."""
         labels = [
-            (
-                run_id,
-                p.document.name,
-                p.provision.citation,
-                p.provision.occurrence,
-                p.document.jurisdiction,
-                p.status,
-                json.dumps(sorted(p.topics)),
-            )
+            {
+                "run_id": run_id,
+                "document": p.document.name,
+                "citation": p.provision.citation,
+                "occurrence": p.provision.occurrence,
+                "jurisdiction": p.document.jurisdiction,
+                "status": p.status,
+                "topics": json.dumps(sorted(p.topics)),
+            }
             for p in self.provisions()
             if p.status is not None
+        ]
+        cells = [
+            {
+                "run_id": run_id,
+                "jurisdiction": jurisdiction,
+                "topic": topic,
+                "coverage": coverage,
+                "evidence": json.dumps(evidence, ensure_ascii=False),
+            }
+            for jurisdiction, topic, coverage, evidence in matrix_cells
         ]
         with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished_at = ?, report = ? WHERE id = ?",
                 (_now(), json.dumps(report, ensure_ascii=False), run_id),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO run_cells VALUES (?, ?, ?, ?, ?)",
-                [(run_id, j, t, c, json.dumps(e, ensure_ascii=False)) for j, t, c, e in cells],
-            )
-            db.executemany("INSERT OR REPLACE INTO run_labels VALUES (?, ?, ?, ?, ?, ?, ?)", labels)
+            _insert_many(db, "run_cells", cells, replace=True)
+            _insert_many(db, "run_labels", labels, replace=True)
 
     def runs(self) -> list[dict]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id")
@@ -613,78 +402,50 @@ class Store:
         }
 
 
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements, keeping trigger bodies whole."""
-    statements, current = [], []
-    for line in script.strip().splitlines():
-        current.append(line)
-        joined = "\n".join(current).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            statements.append(joined)
-            current = []
-    return statements
+# The columns a review carries over when its document is replaced (all but its id and links).
+REVIEW_COLUMNS = ("reviewer", "at", "status_before", "topics_before", "status_after",
+                  "topics_after", "note")  # fmt: skip
 
 
-def _document(row: sqlite3.Row) -> StoredDocument:
-    return StoredDocument(
-        id=row["id"],
-        sha256=row["sha256"],
-        name=row["name"],
-        source=row["source"],
-        format=row["format"],
-        jurisdiction=row["jurisdiction"],
-        language=row["language"],
-        title=row["title"],
-        year=row["year"],
-        page_count=row["page_count"],
-        warnings=json.loads(row["warnings"]),
-        extractor_version=row["extractor_version"],
-        ingested_at=row["ingested_at"],
-        current=bool(row["current"]),
-    )
+def _insert(db: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+    """Insert one row given by column name; return its rowid."""
+    columns = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({values})", row)
+    assert cursor.lastrowid is not None  # an INSERT always sets it
+    return cursor.lastrowid
 
 
-def _provision(row: sqlite3.Row) -> Provision:
-    return Provision(
-        citation=row["citation"],
-        number=row["number"],
-        kind=row["kind"],
-        heading=row["heading"],
-        context=json.loads(row["context"]),
-        text=row["text"],
-        page_start=row["page_start"],
-        page_end=row["page_end"],
-        char_start=row["char_start"],
-        char_end=row["char_end"],
-        notes=json.loads(row["notes"]),
-        repealed=bool(row["repealed"]),
-        paragraphs=[tuple(p) for p in json.loads(row["paragraphs"])],
-        occurrence=row["occurrence"],
-    )
+def _insert_many(
+    db: sqlite3.Connection, table: str, rows: list[dict[str, object]], replace: bool = False
+) -> None:
+    """Insert rows that share their columns, given by name; `replace` overwrites a row with the
+    same key."""
+    if not rows:
+        return
+    columns = ", ".join(rows[0])
+    values = ", ".join(f":{name}" for name in rows[0])
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    db.executemany(f"{verb} INTO {table} ({columns}) VALUES ({values})", rows)
 
 
-def _tag(row: sqlite3.Row) -> Tag | None:
-    if row["t_status"] is None:
-        return None
-    return Tag(
-        status=row["t_status"],
-        topics=json.loads(row["t_topics"]),
-        scores=json.loads(row["t_scores"]),
-        evidence=[Evidence(**e) for e in json.loads(row["t_evidence"])],
-        model_version=row["t_model_version"],
-    )
-
-
-def _review(row: sqlite3.Row) -> Review:
-    return Review(
-        id=row["id"],
-        provision_id=row["provision_id"],
-        reviewer=row["reviewer"],
-        at=row["at"],
-        status_before=row["status_before"],
-        topics_before=json.loads(row["topics_before"]) if row["topics_before"] else None,
-        status_after=row["status_after"],
-        topics_after=json.loads(row["topics_after"]),
-        note=row["note"],
-        replaces=row["replaces"],
-    )
+def _provision_row(document_id: int, seq: int, p: Provision) -> dict[str, object]:
+    return {
+        "document_id": document_id,
+        "seq": seq,
+        "citation": p.citation,
+        "occurrence": p.occurrence,
+        "number": p.number,
+        "kind": p.kind,
+        "heading": p.heading,
+        "context": json.dumps(p.context, ensure_ascii=False),
+        "text": p.text,
+        "text_sha": p.text_sha,
+        "page_start": p.page_start,
+        "page_end": p.page_end,
+        "char_start": p.char_start,
+        "char_end": p.char_end,
+        "notes": json.dumps(p.notes, ensure_ascii=False),
+        "repealed": int(p.repealed),
+        "paragraphs": json.dumps(p.paragraphs),
+    }

@@ -1,0 +1,58 @@
+"""What every command shares: the stderr console, settings, the common options and the one
+error handler that turns any `C177Error` into one red line and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from corpus.config import Settings, load_settings
+from corpus.errors import C177Error, UsageError
+
+console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLite file or sqlite:///PATH (default: c177.toml)")
+]
+ManifestOption = Annotated[
+    Path | None,
+    typer.Option("--manifest", "-m", help="TSV/CSV with columns file or url, jurisdiction, ..."),
+]
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Law files or folders (default: the shipped sample corpus)"),
+]
+ModelDirOption = Annotated[
+    str | None, typer.Option("--model-dir", help="Folder of trained models (default: shipped)")
+]
+
+MATRIX_FORMATS = ("csv", "xlsx", "json", "html")  # reports.matrix_exports.FORMATS, kept light
+
+
+class ErrorsAsOneLine(TyperGroup):
+    """A command group that reports a `C177Error` as one red line and exit code 2 (and so its
+    subgroups too: they run inside its `invoke`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except C177Error as error:
+            console.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from error
+
+
+def settings(**flags: str | None) -> Settings:
+    return load_settings(**flags)
+
+
+def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in allowed]
+    if unknown:
+        raise UsageError(f"unknown format(s) {', '.join(unknown)}: use {', '.join(allowed)}")
+    return formats

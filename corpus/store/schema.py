@@ -1,0 +1,143 @@
+"""The database's schema: the migrations that build it, one version at a time.
+
+The database's `user_version` says how far it is; opening a store applies the migrations it has
+not seen yet, each in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Each entry migrates the schema one version up; the database's user_version says how far it is.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        format TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        year INTEGER,
+        page_count INTEGER,
+        text TEXT NOT NULL,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        extractor_version TEXT NOT NULL DEFAULT '',
+        ingested_at TEXT NOT NULL,
+        current INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX documents_source ON documents(source);
+    CREATE TABLE provisions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        citation TEXT NOT NULL,
+        occurrence INTEGER NOT NULL DEFAULT 1,
+        number TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        heading TEXT NOT NULL,
+        context TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_sha TEXT NOT NULL,
+        page_start INTEGER,
+        page_end INTEGER,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        notes TEXT NOT NULL,
+        repealed INTEGER NOT NULL,
+        paragraphs TEXT NOT NULL,
+        UNIQUE (document_id, seq)
+    );
+    CREATE TABLE tags (
+        provision_id INTEGER PRIMARY KEY REFERENCES provisions(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        tagged_at TEXT NOT NULL
+    );
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        provision_id INTEGER NOT NULL REFERENCES provisions(id) ON DELETE CASCADE,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status_before TEXT,
+        topics_before TEXT,
+        status_after TEXT NOT NULL,
+        topics_after TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        replaces INTEGER REFERENCES reviews(id)
+    );
+    CREATE INDEX reviews_provision ON reviews(provision_id, id);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        pipeline_version TEXT NOT NULL,
+        report TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE run_cells (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        jurisdiction TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        coverage TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (run_id, jurisdiction, topic)
+    );
+    CREATE TABLE run_labels (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        document TEXT NOT NULL,
+        citation TEXT NOT NULL,
+        occurrence INTEGER NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        status TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        PRIMARY KEY (run_id, document, citation, occurrence)
+    );
+    """,
+    # Full-text search over provisions for the review app, kept in step by triggers.
+    """
+    CREATE VIRTUAL TABLE provision_search USING fts5(
+        citation, heading, text, content='provisions', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER provisions_ai AFTER INSERT ON provisions BEGIN
+        INSERT INTO provision_search(rowid, citation, heading, text)
+        VALUES (new.id, new.citation, new.heading, new.text);
+    END;
+    CREATE TRIGGER provisions_ad AFTER DELETE ON provisions BEGIN
+        INSERT INTO provision_search(provision_search, rowid, citation, heading, text)
+        VALUES ('delete', old.id, old.citation, old.heading, old.text);
+    END;
+    """,
+)
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring the database up to the latest schema version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    return statements
