@@ -8,11 +8,11 @@ article by article, the Recommendation, and the annex of provisions cited.
 
 from __future__ import annotations
 
-import html
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from reports import templating
 from reports.country_report import CitedProvision, Finding, Gap, Group, Report
 from reports.matrix import COVERAGE_CODES, COVERAGE_COLOURS, COVERAGE_TEXT_COLOURS
 
@@ -102,313 +102,53 @@ def group_items(group: Group) -> tuple[bool, list[Finding]]:
     return len(group.findings) > 1, group.findings
 
 
-# ---- Markdown -------------------------------------------------------------------------------
-
-
-def _md_cell(text: object) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |"]
-    lines.append("|" + "|".join(" --- " for _ in header) + "|")
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return lines + [""]
-
-
-def render_markdown(report: Report) -> str:
-    labels = report.labels
-    out = [f"# {report.title}", "", f"*{report.subtitle}*", "", report.generated, ""]
-    out += [f"> {notice}\n" for notice in report.notices]
-    out += [f"## {labels['summary']}", "", f"### {labels['laws_analysed']}", ""]
-    out += _md_table(
-        [labels[k] for k in ("law_title", "law_year", "law_file", "law_provisions")],
-        [[law.title, str(law.year or ""), law.file, str(law.provisions)] for law in report.laws],
-    )
-    out += [f"### {labels['coverage_table']}", ""]
-    out += _md_table(
-        [labels[k] for k in ("col_article", "col_topic", "col_coverage", "col_cited")],
-        [
-            [article, title, report.coverage_labels[coverage], str(count)]
-            for article, title, coverage, count in table_rows(report)
-        ],
-    )
-    out += [f"### {labels['exclusions']}", ""]
-    if not report.exclusions:
-        out += [labels["no_exclusions"], ""]
-    for row in report.exclusions:
-        c = row.provision
-        out += [f"- {row.statement} {row.affects} ({provision_source(c)})"]
-        if c.quote:
-            out += [f"  > {c.quote}"]
-    out += ["", f"### {labels['gaps']}", ""]
-    if not report.gaps:
-        out += [labels["no_gaps"]]
-    out += [
-        f"- **{gap_articles(gap)}**: {report.coverage_labels[gap.coverage]}. {gap.statement}"
-        for gap in report.gaps
-    ]
-    out += [""]
-    for part in report.parts:
-        out += [f"## {part.title}", ""]
-        for group in part.groups:
-            own_heading, findings = group_items(group)
-            if own_heading:
-                out += [f"### {group.article}: {group.title}", ""]
-            for finding in findings:
-                level = "####" if own_heading else "###"
-                out += [f"{level} {finding.article}: {finding.title}", ""]
-                out += _md_finding(report, finding)
-    out += [f"## {labels['annex']}", "", labels["annex_intro"], ""]
-    out += _md_table(annex_header(report), annex_rows(report))
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _md_finding(report: Report, finding: Finding) -> list[str]:
-    labels = report.labels
-    out = [
-        f"**{labels['coverage_label']}: {finding.coverage_label}** ({finding.coverage_meaning})",
-        "",
-        finding.statement,
-        "",
-    ]
-    out += [f"{note}\n" for note in finding.notes]
-    if not finding.cited:
-        return out + [f"*{labels['no_evidence']}*", ""]
-    if finding.evidence:
-        out += [f"*{labels['evidence']}:*", ""]
-    for c in finding.evidence:
-        heading = f" {c.heading}" if c.heading else ""
-        out += [
-            f"- **{c.citation}**{heading}, {provision_source(c)}: {provision_details(report, c)}"
-        ]
-        if c.quote:
-            out += [f"  > {c.quote}"]
-    if finding.evidence:
-        out += [""]
-    if finding.more:
-        out += [labels["more_evidence"].format(citations=citations_only(finding.more)), ""]
-    return out
-
-
-# ---- HTML -----------------------------------------------------------------------------------
-
-_CSS = """
-:root { --ink: #1d1d1f; --muted: #5b5b60; --rule: #d5d5da; --accent: #2b4c7e; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 "Segoe UI", "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", sans-serif; }
-main { max-width: 54rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .3rem; color: var(--accent); }
-h2 { font-size: 1.45rem; margin: 2.4rem 0 .8rem; padding-bottom: .25rem;
-  border-bottom: 2px solid var(--accent); color: var(--accent); }
-h3 { font-size: 1.15rem; margin: 1.8rem 0 .5rem; }
-h4 { font-size: 1.02rem; margin: 1.4rem 0 .4rem; }
-.subtitle { font-size: 1.05rem; color: var(--muted); margin: 0 0 .6rem; }
-.generated { font-size: .85rem; color: var(--muted); }
-.notice { border-left: 4px solid #c9a227; background: #fbf6e4; padding: .5rem .8rem;
-  margin: .6rem 0; font-size: .92rem; }
-nav.toc { font-size: .9rem; columns: 2; column-gap: 2rem; margin: 1rem 0; }
-nav.toc a { color: var(--accent); text-decoration: none; }
-nav.toc ul { margin: 0; padding-left: 1.1rem; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
-th, td { border: 1px solid var(--rule); padding: .3rem .5rem; text-align: left;
-  vertical-align: top; }
-th { background: #eef1f6; }
-td.num { text-align: right; }
-td a { color: var(--accent); text-decoration: none; }
-.badge { display: inline-block; min-width: 1.6em; padding: .05rem .45rem; border-radius: .3rem;
-  font-weight: 600; font-size: .85rem; white-space: nowrap; border: 1px solid #0002;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-.coverage { margin: .2rem 0 .4rem; }
-.meaning { color: var(--muted); }
-.statement { margin: .4rem 0; }
-.note { font-size: .92rem; color: var(--muted); margin: .3rem 0; }
-.none { font-style: italic; color: var(--muted); }
-.provision { margin: .6rem 0 .9rem; }
-.provision .cite { font-weight: 600; }
-.provision .source { color: var(--ink); }
-.provision .details { display: block; font-size: .85rem; color: var(--muted); }
-blockquote { margin: .35rem 0 0; padding: .35rem .8rem; border-left: 3px solid var(--rule);
-  background: #f7f7f9; font-family: Georgia, "DejaVu Serif", serif; font-size: .93rem; }
-ul.list li { margin: .3rem 0; }
-.evidence-label { font-size: .85rem; text-transform: uppercase; letter-spacing: .04em;
-  color: var(--muted); margin: .8rem 0 .2rem; }
-@media print {
-  @page { size: A4; margin: 16mm 15mm 18mm; }
-  body { font-size: 10pt; }
-  main { max-width: none; padding: 0; }
-  nav.toc { display: none; }
-  h2 { break-before: page; }
-  h2.first { break-before: auto; }
-  h2, h3, h4, .evidence-label, .coverage { break-after: avoid; }
-  .provision, blockquote, tr, .notice { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text if text is not None else ""))
-
-
-def _badge(report: Report, coverage: str) -> str:
-    # The code letter and the label travel with the colour: colour is never the only cue.
-    style = f"background:{COVERAGE_COLOURS[coverage]};color:{COVERAGE_TEXT_COLOURS[coverage]}"
-    return (
-        f'<span class="badge cov-{coverage}" style="{style}">{_e(COVERAGE_CODES[coverage])}'
-        f" {_e(report.coverage_labels[coverage])}</span>"
-    )
-
-
-def _html_table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    """Rows hold ready HTML; the header is escaped here."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{cell}</td>' if i in numeric else f"<td>{cell}</td>"
-            for i, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+# ---- HTML and Markdown: templates/report.html and templates/report.md -----------------------
 
 
 def _anchor(finding: Finding) -> str:
     return "s-" + finding.key.replace("_", "-")
 
 
+def _template_context(report: Report) -> dict[str, Any]:
+    return {
+        "report": report,
+        "labels": report.labels,
+        "anchor": _anchor,
+        "provision_source": provision_source,
+        "provision_details": provision_details,
+        "citations_only": citations_only,
+        "gap_articles": gap_articles,
+        "annex_header": annex_header,
+        "annex_rows": annex_rows,
+    }
+
+
+def render_markdown(report: Report) -> str:
+    labels = report.labels
+    text = templating.render_markdown(
+        "report.md",
+        **_template_context(report),
+        law_header=[labels[k] for k in ("law_title", "law_year", "law_file", "law_provisions")],
+        law_rows=[[w.title, str(w.year or ""), w.file, str(w.provisions)] for w in report.laws],
+        coverage_header=[
+            labels[k] for k in ("col_article", "col_topic", "col_coverage", "col_cited")
+        ],
+        coverage_rows=[
+            [article, title, report.coverage_labels[coverage], str(count)]
+            for article, title, coverage, count in table_rows(report)
+        ],
+    )
+    return text.rstrip() + "\n"
+
+
 def render_html(report: Report) -> str:
-    labels = report.labels
-    out: list[str] = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_e(report.lang)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(report.title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{_e(report.title)}</h1>",
-        f'<p class="subtitle">{_e(report.subtitle)}</p>',
-        f'<p class="generated">{_e(report.generated)}</p>',
-    ]
-    out += [f'<p class="notice">{_e(notice)}</p>' for notice in report.notices]
-    out.append(_html_toc(report))
-    out.append(f'<h2 class="first" id="summary">{_e(labels["summary"])}</h2>')
-    out.append(f"<h3>{_e(labels['laws_analysed'])}</h3>")
-    out.append(
-        _html_table(
-            [labels[k] for k in ("law_title", "law_year", "law_file", "law_provisions")],
-            [[_e(w.title), _e(w.year or ""), _e(w.file), _e(w.provisions)] for w in report.laws],
-            numeric={3},
-        )
+    return templating.render_html(
+        "report.html",
+        **_template_context(report),
+        colours=COVERAGE_COLOURS,
+        text_colours=COVERAGE_TEXT_COLOURS,
+        codes=COVERAGE_CODES,
     )
-    out.append(f"<h3>{_e(labels['coverage_table'])}</h3>")
-    out.append(
-        _html_table(
-            [labels[k] for k in ("col_article", "col_topic", "col_coverage", "col_cited")],
-            [
-                [
-                    _e(f.article),
-                    f'<a href="#{_anchor(f)}">{_e(f.title)}</a>',
-                    _badge(report, f.coverage),
-                    _e(len(f.cited)),
-                ]
-                for f in report.findings
-            ],
-            numeric={3},
-        )
-    )
-    out.append(f"<h3>{_e(labels['exclusions'])}</h3>")
-    if not report.exclusions:
-        out.append(f'<p class="none">{_e(labels["no_exclusions"])}</p>')
-    for row in report.exclusions:
-        out.append(
-            f'<div class="provision"><p class="statement">{_e(row.statement)} '
-            f'<span class="meaning">{_e(row.affects)}</span></p>'
-            + _html_provision(report, row.provision)
-            + "</div>"
-        )
-    out.append(f"<h3>{_e(labels['gaps'])}</h3>")
-    if not report.gaps:
-        out.append(f'<p class="none">{_e(labels["no_gaps"])}</p>')
-    else:
-        out.append('<ul class="list">')
-        for gap in report.gaps:
-            links = "; ".join(
-                f'<a href="#{_anchor(f)}">{_e(f.article)}</a>'
-                + (f" ({_e(f.title)})" if len(gap.findings) == 1 else "")
-                for f in gap.findings
-            )
-            out.append(f"<li>{_badge(report, gap.coverage)} {links}: {_e(gap.statement)}</li>")
-        out.append("</ul>")
-    for number, part in enumerate(report.parts):
-        out.append(f'<h2 id="part-{number}">{_e(part.title)}</h2>')
-        for group in part.groups:
-            own_heading, findings = group_items(group)
-            if own_heading:
-                out.append(f"<h3>{_e(group.article)}: {_e(group.title)}</h3>")
-            for finding in findings:
-                tag = "h4" if own_heading else "h3"
-                out.append(
-                    f'<section><{tag} id="{_anchor(finding)}">{_e(finding.article)}: '
-                    f"{_e(finding.title)}</{tag}>"
-                )
-                out.append(_html_finding(report, finding))
-                out.append("</section>")
-    out.append(f'<h2 id="annex">{_e(labels["annex"])}</h2>')
-    out.append(f"<p>{_e(labels['annex_intro'])}</p>")
-    out.append(
-        _html_table(annex_header(report), [[_e(c) for c in row] for row in annex_rows(report)])
-    )
-    out.append("</main></body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _html_toc(report: Report) -> str:
-    labels = report.labels
-    items = [f'<li><a href="#summary">{_e(labels["summary"])}</a></li>']
-    for number, part in enumerate(report.parts):
-        inner = "".join(
-            f'<li><a href="#{_anchor(f)}">{_e(f.article)}: {_e(f.title)}</a></li>'
-            for f in [f for group in part.groups for f in group.findings]
-        )
-        items.append(f'<li><a href="#part-{number}">{_e(part.title)}</a><ul>{inner}</ul></li>')
-    items.append(f'<li><a href="#annex">{_e(labels["annex"])}</a></li>')
-    return (
-        f'<nav class="toc" aria-label="{_e(labels["contents"])}"><strong>'
-        f"{_e(labels['contents'])}</strong><ul>{''.join(items)}</ul></nav>"
-    )
-
-
-def _html_provision(report: Report, c: CitedProvision) -> str:
-    heading = f" {_e(c.heading)}" if c.heading else ""
-    quote = f"<blockquote>{_e(c.quote)}</blockquote>" if c.quote else ""
-    return (
-        f'<div class="provision"><span class="cite">{_e(c.citation)}</span>{heading}, '
-        f'<span class="source">{_e(provision_source(c))}</span>'
-        f'<span class="details">{_e(provision_details(report, c))}</span>{quote}</div>'
-    )
-
-
-def _html_finding(report: Report, finding: Finding) -> str:
-    labels = report.labels
-    out = [
-        f'<p class="coverage">{_e(labels["coverage_label"])}: {_badge(report, finding.coverage)}'
-        f' <span class="meaning">{_e(finding.coverage_meaning)}</span></p>',
-        f'<p class="statement">{_e(finding.statement)}</p>',
-    ]
-    out += [f'<p class="note">{_e(note)}</p>' for note in finding.notes]
-    if not finding.cited:
-        out.append(f'<p class="none">{_e(labels["no_evidence"])}</p>')
-        return "".join(out)
-    if finding.evidence:
-        out.append(f'<p class="evidence-label">{_e(labels["evidence"])}</p>')
-    out += [_html_provision(report, c) for c in finding.evidence]
-    if finding.more:
-        text = labels["more_evidence"].format(citations=citations_only(finding.more))
-        out.append(f'<p class="note">{_e(text)}</p>')
-    return "".join(out)
 
 
 # ---- DOCX -----------------------------------------------------------------------------------

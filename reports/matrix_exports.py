@@ -8,10 +8,12 @@ spreadsheet cell holding a list of provisions is unusable for filtering.
 from __future__ import annotations
 
 import csv
-import html
+import itertools
 import json
 from dataclasses import asdict
 from pathlib import Path
+
+from markupsafe import Markup
 
 from corpus.labels import COVERAGES, TOPICS
 from reports.matrix import (
@@ -21,6 +23,7 @@ from reports.matrix import (
     COVERAGE_TEXT_COLOURS,
     Matrix,
 )
+from reports.templating import render_html
 
 FORMATS = ("csv", "xlsx", "json", "html")
 EVIDENCE_FIELDS = (
@@ -149,111 +152,23 @@ def _argb(colour: str) -> str:
     return "FF" + colour.removeprefix("#").upper()
 
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
-h1{font-size:1.3rem}
-table.matrix{border-collapse:collapse;font-size:.8rem}
-.matrix th,.matrix td{border:1px solid #fff;padding:0}
-.matrix thead th{height:9rem;white-space:nowrap;vertical-align:bottom;font-weight:normal}
-.matrix thead th div{transform:rotate(-55deg);transform-origin:left bottom;width:1.8rem;
- margin-left:1.2rem}
-.matrix tbody th{text-align:left;padding:0 .6rem 0 0;white-space:nowrap}
-.matrix button{width:2.2rem;height:1.8rem;border:0;cursor:pointer;font:inherit;font-weight:bold}
-.matrix button:focus,.matrix button.on{outline:3px solid #0969da;outline-offset:-3px}
-.legend{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;margin:1rem 0;font-size:.85rem}
-.legend span.swatch{display:inline-block;width:1.6rem;text-align:center;font-weight:bold;
- margin-right:.3rem}
-#evidence{margin-top:1rem;font-size:.85rem}
-#evidence table{border-collapse:collapse}
-#evidence th,#evidence td{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left}
-"""
-
-_JS = """
-const data = JSON.parse(document.getElementById('matrix-data').textContent);
-const panel = document.getElementById('evidence');
-function td(row, text) {
-  const c = document.createElement('td'); c.textContent = text; row.appendChild(c);
-}
-function show(button) {
-  document.querySelectorAll('.matrix button.on').forEach(b => b.classList.remove('on'));
-  button.classList.add('on');
-  const cell = data.cells[Number(button.dataset.cell)];
-  panel.replaceChildren();
-  const title = document.createElement('h2');
-  title.textContent = cell.jurisdiction + ' \\u00b7 ' + cell.topic + ': ' + cell.coverage;
-  panel.appendChild(title);
-  if (!cell.evidence.length) {
-    const p = document.createElement('p'); p.textContent = 'No provision carries this topic.';
-    panel.appendChild(p); return;
-  }
-  const table = document.createElement('table');
-  const head = table.createTHead().insertRow();
-  ['document', 'citation', 'page', 'status', 'score', 'role', 'reviewed'].forEach(h => {
-    const th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
-  const body = table.createTBody();
-  cell.evidence.forEach(e => {
-    const row = body.insertRow();
-    td(row, e.title && e.title !== e.document ? e.document + ' (' + e.title + ')' : e.document);
-    td(row, e.citation); td(row, e.page ?? '');
-    td(row, e.status); td(row, e.score == null ? '' : e.score.toFixed(2));
-    td(row, e.role); td(row, e.reviewed ? 'yes' : '');
-  });
-  panel.appendChild(table);
-}
-document.querySelectorAll('.matrix button')
-  .forEach(b => b.addEventListener('click', () => show(b)));
-"""
-
-
 def _write_html(matrix: Matrix, path: Path) -> list[Path]:
-    esc = html.escape
-    data = matrix_dict(matrix)
     # JSON inside <script>: escape "<" so that no law text can close the element.
-    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-    head = "".join(
-        f'<th scope="col" title="{esc(TOPICS[t][0])}: {esc(TOPICS[t][1])}"><div>{esc(t)}</div></th>'
-        for t in matrix.topics
+    payload = json.dumps(matrix_dict(matrix), ensure_ascii=False).replace("<", "\\u003c")
+    numbers = itertools.count()
+    page = render_html(
+        "matrix.html",
+        jurisdictions=matrix.jurisdictions,
+        topics=matrix.topics,
+        rows=[(j, [(next(numbers), cell) for cell in cells]) for j, cells in matrix.rows()],
+        counts=", ".join(f"{n} {c}" for c, n in matrix.counts().items()),
+        payload=Markup(payload),
+        coverages=COVERAGES,
+        topic_names=TOPICS,
+        colours=COVERAGE_COLOURS,
+        text_colours=COVERAGE_TEXT_COLOURS,
+        codes=COVERAGE_CODES,
+        names=COVERAGE_NAMES,
     )
-    rows, index = [], 0
-    for jurisdiction, cells in matrix.rows():
-        tds = []
-        for cell in cells:
-            style = (
-                f"background:{COVERAGE_COLOURS[cell.coverage]};"
-                f"color:{COVERAGE_TEXT_COLOURS[cell.coverage]}"
-            )
-            label = f"{cell.jurisdiction}, {cell.topic}: {cell.coverage}, "
-            label += f"{len(cell.evidence)} provision(s)"
-            tds.append(
-                f'<td data-jurisdiction="{esc(cell.jurisdiction)}" data-topic="{esc(cell.topic)}"'
-                f' data-coverage="{esc(cell.coverage)}"><button type="button" data-cell="{index}"'
-                f' style="{style}" title="{esc(label)}" aria-label="{esc(label)}">'
-                f"{esc(COVERAGE_CODES[cell.coverage])}</button></td>"
-            )
-            index += 1
-        rows.append(f'<tr><th scope="row">{esc(jurisdiction)}</th>{"".join(tds)}</tr>')
-    legend = "".join(
-        f'<span><span class="swatch" style="background:{COVERAGE_COLOURS[c]};'
-        f'color:{COVERAGE_TEXT_COLOURS[c]}">{esc(COVERAGE_CODES[c])}</span>'
-        f"{esc(COVERAGE_NAMES[c])}</span>"
-        for c in COVERAGES
-    )
-    counts = ", ".join(f"{n} {c}" for c, n in matrix.counts().items())
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>C177 coverage matrix</title><style>{_CSS}</style></head>
-<body>
-<h1>Coverage of homeworkers by ILO Convention No. 177 topic</h1>
-<p>{len(matrix.jurisdictions)} jurisdiction(s) &times; {len(matrix.topics)} topics: {esc(counts)}.
-Click a cell to see the provisions that decided it.</p>
-<div class="legend">{legend}</div>
-<table class="matrix"><thead><tr><th></th>{head}</tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
-<section id="evidence" aria-live="polite"></section>
-<script type="application/json" id="matrix-data">{payload}</script>
-<script>{_JS}</script>
-</body></html>
-"""
     path.write_text(page, "utf-8")
     return [path]
