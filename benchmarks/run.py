@@ -45,7 +45,7 @@ from typing import Any
 
 from benchmarks import corpus
 
-REPO = corpus.REPO
+REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MEASURES = ("overhead", "rerun", "scaling", "memory", "tagging")
 GOALS = {
@@ -198,6 +198,7 @@ class Bench:
         return run
 
     def _summarise(self, name: str, run: dict) -> None:
+        assert self.profile_dir is not None  # profiles are summarised only when asked for
         from benchmarks.profile_summary import summarise
 
         focus = [
@@ -257,38 +258,52 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             # Not counted: creates Prefect's database under PREFECT_HOME, warms the disk cache.
             bench.pipeline("1-worker", min(5, args.pages))
             bench.runs.clear()
-        cold: dict[int, list[dict]] = {}
-        n, s = args.pages, args.scale_pages
-        for _ in range(args.repeat):
-            if only & {"overhead", "rerun", "memory", "tagging"}:
-                if "overhead" in only:
-                    bench.bare(n)
-                cold.setdefault(n, []).append(bench.pipeline("1-worker", n))
-                if "rerun" in only:
-                    bench.pipeline("rerun", n, db=Path(cold[n][-1]["db"]))
-            if "scaling" in only:
-                if s != n or not cold.get(n):
-                    cold.setdefault(s, []).append(bench.pipeline("1-worker", s))
-                bench.pipeline("2-workers", s)
-                bench.pipeline("dask-2", s)
-        if "memory" in only:
-            for size in args.memory_sizes:
-                if size not in cold:
-                    cold[size] = [bench.pipeline("1-worker", size)]
-        if "tagging" in only:
-            bench.tagging(cold[n][0]["db"])
-        if args.profile and "tagging" in only:
-            bench.tagging(cold[n][0]["db"], profile="tagging")
-        if args.profile and only - {"tagging"}:
-            pages = args.profile_pages
-            first = bench.pipeline("1-worker", pages, profile="cold-1-worker")
-            bench.pipeline("rerun", pages, db=Path(first["db"]), profile="rerun")
-            bench.pipeline("2-workers", pages, profile="cold-2-workers")
+        cold = _measure(bench, args, only)
+        if args.profile:
+            _profile(bench, args, only, cold)
         total = time.perf_counter() - started
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     return summarise(bench, args, cold, total, only)
+
+
+def _measure(bench: Bench, args: argparse.Namespace, only: set[str]) -> dict[int, list[dict]]:
+    """The timed runs, repeated; returns the cold 1-worker runs by page count."""
+    cold: dict[int, list[dict]] = {}
+    n, s = args.pages, args.scale_pages
+    for _ in range(args.repeat):
+        if only & {"overhead", "rerun", "memory", "tagging"}:
+            if "overhead" in only:
+                bench.bare(n)
+            cold.setdefault(n, []).append(bench.pipeline("1-worker", n))
+            if "rerun" in only:
+                bench.pipeline("rerun", n, db=Path(cold[n][-1]["db"]))
+        if "scaling" in only:
+            if s != n or not cold.get(n):
+                cold.setdefault(s, []).append(bench.pipeline("1-worker", s))
+            bench.pipeline("2-workers", s)
+            bench.pipeline("dask-2", s)
+    if "memory" in only:
+        for size in args.memory_sizes:
+            if size not in cold:
+                cold[size] = [bench.pipeline("1-worker", size)]
+    if "tagging" in only:
+        bench.tagging(cold[n][0]["db"])
+    return cold
+
+
+def _profile(
+    bench: Bench, args: argparse.Namespace, only: set[str], cold: dict[int, list[dict]]
+) -> None:
+    """Runs under py-spy, not counted in the figures."""
+    if "tagging" in only:
+        bench.tagging(cold[args.pages][0]["db"], profile="tagging")
+    if only - {"tagging"}:
+        pages = args.profile_pages
+        first = bench.pipeline("1-worker", pages, profile="cold-1-worker")
+        bench.pipeline("rerun", pages, db=Path(first["db"]), profile="rerun")
+        bench.pipeline("2-workers", pages, profile="cold-2-workers")
 
 
 def summarise(
@@ -324,69 +339,89 @@ def results(runs: list[dict], settings: dict[str, Any]) -> dict[str, Any]:
     n, s, only = settings["pages"], settings["scale_pages"], set(settings["only"])
     out: dict[str, Any] = {}
     if "overhead" in only:
-        bare, pipe = _median(of("bare", n)), _median(of("1-worker", n))
-        bare_cpu, pipe_cpu = _median(of("bare", n), "cpu_s"), _median(of("1-worker", n), "cpu_s")
-        out["overhead"] = {
-            "pages": n, "bare_s": bare, "pipeline_s": pipe, "ratio": round(pipe / bare, 3),
-            "bare_cpu_s": bare_cpu, "pipeline_cpu_s": pipe_cpu,
-            "cpu_ratio": round(pipe_cpu / bare_cpu, 3),
-            "goal": f"<= {GOALS['overhead']}", "met": pipe / bare <= GOALS["overhead"],
-        }  # fmt: skip
+        out["overhead"] = _overhead(of("bare", n), of("1-worker", n), n)
     if "rerun" in only:
-        rerun, pipe = _median(of("rerun", n)), _median(of("1-worker", n))
-        rerun_cpu, pipe_cpu = _median(of("rerun", n), "cpu_s"), _median(of("1-worker", n), "cpu_s")
-        out["rerun"] = {
-            "pages": n, "cold_s": pipe, "rerun_s": rerun, "ratio": round(rerun / pipe, 3),
-            "cpu_ratio": round(rerun_cpu / pipe_cpu, 3),
-            "goal": f"<= {GOALS['rerun']}", "met": rerun / pipe <= GOALS["rerun"],
-        }  # fmt: skip
+        out["rerun"] = _rerun(of("rerun", n), of("1-worker", n), n)
     if "scaling" in only:
-        one = _median(of("1-worker", s))
-        two, dask = _median(of("2-workers", s)), _median(of("dask-2", s))
-        one_cpu = _median(of("1-worker", s), "cpu_s")
-        two_cpu, dask_cpu = _median(of("2-workers", s), "cpu_s"), _median(of("dask-2", s), "cpu_s")
-        out["scaling"] = {
-            "pages": s, "one_worker_s": one, "two_workers_s": two, "dask_2_s": dask,
-            "two_workers_speedup": round(one / two, 3), "dask_2_speedup": round(one / dask, 3),
-            # What 2 free cores could give at most: the work's CPU time, split in two.
-            "two_workers_cpu_s": two_cpu, "dask_2_cpu_s": dask_cpu,
-            "two_workers_ceiling": round(2 * one_cpu / two_cpu, 3),
-            "dask_2_ceiling": round(2 * one_cpu / dask_cpu, 3),
-            "load_average_before": [r["load_average_before"] for r in of("2-workers", s)],
-            "goal": f">= {GOALS['scaling']}", "met": one / two >= GOALS["scaling"],
-        }  # fmt: skip
+        out["scaling"] = _scaling(of("1-worker", s), of("2-workers", s), of("dask-2", s), s)
     if "memory" in only:
         sizes = sorted(set(settings["memory_sizes"]) | {n})
-        points = {
-            size: {
-                "peak_rss_mib": max(r["peak_rss_mib"] for r in of("1-worker", size)),
-                "peak_tree_rss_mib": max(r["peak_tree_rss_mib"] for r in of("1-worker", size)),
-            }
-            for size in sizes
-            if of("1-worker", size)
-        }
-        biggest, smallest = points[max(points)], points[min(points)]
-        growth = biggest["peak_rss_mib"] / smallest["peak_rss_mib"]
-        out["memory"] = {
-            "by_pages": points,
-            "growth": round(growth, 3),
-            "goal": f"< {GOALS['memory_mib']:.0f} MiB at {n} pages, growth <= "
-            f"{GOALS['memory_growth']}",
-            "met": biggest["peak_tree_rss_mib"] < GOALS["memory_mib"]
-            and growth <= GOALS["memory_growth"],
-        }
+        out["memory"] = _memory(
+            {size: of("1-worker", size) for size in sizes if of("1-worker", size)}, n
+        )
     tagging = [r for r in runs if r["kind"] == "tagging" and not r.get("profiled")]
     if tagging:
-        t = tagging[0]
-        out["tagging"] = {
-            "provisions": t["explain"]["provisions"],
-            "documents": t["documents"],
-            "explain": t["explain"],
-            "no_explain": t["no_explain"],
-            "goal": f">= {GOALS['tagging']:.0f} provisions/s/core",
-            "met": t["explain"]["provisions_per_s"] >= GOALS["tagging"],
-        }
+        out["tagging"] = _tagging(tagging[0])
     return out
+
+
+def _overhead(bare_runs: list[dict], pipeline_runs: list[dict], n: int) -> dict[str, Any]:
+    bare, pipe = _median(bare_runs), _median(pipeline_runs)
+    bare_cpu, pipe_cpu = _median(bare_runs, "cpu_s"), _median(pipeline_runs, "cpu_s")
+    return {
+        "pages": n, "bare_s": bare, "pipeline_s": pipe, "ratio": round(pipe / bare, 3),
+        "bare_cpu_s": bare_cpu, "pipeline_cpu_s": pipe_cpu,
+        "cpu_ratio": round(pipe_cpu / bare_cpu, 3),
+        "goal": f"<= {GOALS['overhead']}", "met": pipe / bare <= GOALS["overhead"],
+    }  # fmt: skip
+
+
+def _rerun(rerun_runs: list[dict], cold_runs: list[dict], n: int) -> dict[str, Any]:
+    rerun, pipe = _median(rerun_runs), _median(cold_runs)
+    rerun_cpu, pipe_cpu = _median(rerun_runs, "cpu_s"), _median(cold_runs, "cpu_s")
+    return {
+        "pages": n, "cold_s": pipe, "rerun_s": rerun, "ratio": round(rerun / pipe, 3),
+        "cpu_ratio": round(rerun_cpu / pipe_cpu, 3),
+        "goal": f"<= {GOALS['rerun']}", "met": rerun / pipe <= GOALS["rerun"],
+    }  # fmt: skip
+
+
+def _scaling(
+    one_runs: list[dict], two_runs: list[dict], dask_runs: list[dict], s: int
+) -> dict[str, Any]:
+    one, two, dask = _median(one_runs), _median(two_runs), _median(dask_runs)
+    one_cpu = _median(one_runs, "cpu_s")
+    two_cpu, dask_cpu = _median(two_runs, "cpu_s"), _median(dask_runs, "cpu_s")
+    return {
+        "pages": s, "one_worker_s": one, "two_workers_s": two, "dask_2_s": dask,
+        "two_workers_speedup": round(one / two, 3), "dask_2_speedup": round(one / dask, 3),
+        # What 2 free cores could give at most: the work's CPU time, split in two.
+        "two_workers_cpu_s": two_cpu, "dask_2_cpu_s": dask_cpu,
+        "two_workers_ceiling": round(2 * one_cpu / two_cpu, 3),
+        "dask_2_ceiling": round(2 * one_cpu / dask_cpu, 3),
+        "load_average_before": [r["load_average_before"] for r in two_runs],
+        "goal": f">= {GOALS['scaling']}", "met": one / two >= GOALS["scaling"],
+    }  # fmt: skip
+
+
+def _memory(runs_by_pages: dict[int, list[dict]], n: int) -> dict[str, Any]:
+    points = {
+        size: {
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in size_runs),
+            "peak_tree_rss_mib": max(r["peak_tree_rss_mib"] for r in size_runs),
+        }
+        for size, size_runs in runs_by_pages.items()
+    }
+    biggest, smallest = points[max(points)], points[min(points)]
+    growth = biggest["peak_rss_mib"] / smallest["peak_rss_mib"]
+    return {
+        "by_pages": points,
+        "growth": round(growth, 3),
+        "goal": f"< {GOALS['memory_mib']:.0f} MiB at {n} pages, growth <= {GOALS['memory_growth']}",
+        "met": biggest["peak_tree_rss_mib"] < GOALS["memory_mib"]
+        and growth <= GOALS["memory_growth"],
+    }
+
+
+def _tagging(run: dict) -> dict[str, Any]:
+    return {
+        "provisions": run["explain"]["provisions"],
+        "documents": run["documents"],
+        "explain": run["explain"],
+        "no_explain": run["no_explain"],
+        "goal": f">= {GOALS['tagging']:.0f} provisions/s/core",
+        "met": run["explain"]["provisions_per_s"] >= GOALS["tagging"],
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -446,6 +481,40 @@ def markdown(data: dict[str, Any]) -> str:
         "| Measure | Result | Goal | Met |",
         "| --- | --- | --- | --- |",
     ]
+    lines += _goal_rows(r)
+    lines += [
+        "",
+        "Every run, as timed from outside (wall clock of the whole command, start-up included):",
+        "",
+        "| Run | Pages | Wall s | Pages/s | CPU s | Peak RSS MiB | Tree peak RSS MiB"
+        " | Load before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += _run_rows(data["runs"])
+    sources = data["corpus"]["sources"]
+    lines += [
+        "",
+        f"Corpus: {len(sources)} source PDFs ({sum(s['pages'] for s in sources)} pages:"
+        f" the sample statutes and the shared laws' PDFs), copied with distinct bytes until"
+        f" the page count is reached.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _run_rows(runs: list[dict]) -> list[str]:
+    return [
+        f"| {run['kind']} | {run['pages']} | {run['wall_s']:.1f} | {run['pages_per_s']:.1f}"
+        f" | {run['cpu_s']:.1f} | {run['peak_rss_mib']:.0f} |"
+        f" {run['peak_tree_rss_mib']:.0f} | {run['load_average_before']} |"
+        for run in runs
+        if run["kind"] != "tagging"
+    ]
+
+
+def _goal_rows(r: dict[str, Any]) -> list[str]:
+    """One table row per measure that was run, with its goal and whether it was met."""
+    lines: list[str] = []
     if "overhead" in r:
         o = r["overhead"]
         lines.append(
@@ -491,43 +560,22 @@ def markdown(data: dict[str, Any]) -> str:
             f" {ne['sklearn_provisions_per_s']:.0f}/s) | | |"
         )
     if "memory" in r:
-        mem = r["memory"]
-        points = ", ".join(
-            f"{p}: {v['peak_rss_mib']:.0f} MiB" for p, v in sorted(mem["by_pages"].items())
-        )
-        trees = ", ".join(
-            f"{p}: {v['peak_tree_rss_mib']:.0f}" for p, v in sorted(mem["by_pages"].items())
-        )
-        lines.append(
-            f"| Peak RSS of the largest process by pages (1 worker, cold) | {points}"
-            f" (whole process tree incl. Prefect's server: {trees} MiB); growth"
-            f" {mem['growth']:.2f}x | {mem['goal']} | {_yes(mem['met'])} |"
-        )
-    lines += [
-        "",
-        "Every run, as timed from outside (wall clock of the whole command, start-up included):",
-        "",
-        "| Run | Pages | Wall s | Pages/s | CPU s | Peak RSS MiB | Tree peak RSS MiB"
-        " | Load before |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for run in data["runs"]:
-        if run["kind"] == "tagging":
-            continue
-        lines.append(
-            f"| {run['kind']} | {run['pages']} | {run['wall_s']:.1f} | {run['pages_per_s']:.1f}"
-            f" | {run['cpu_s']:.1f} | {run['peak_rss_mib']:.0f} |"
-            f" {run['peak_tree_rss_mib']:.0f} | {run['load_average_before']} |"
-        )
-    sources = data["corpus"]["sources"]
-    lines += [
-        "",
-        f"Corpus: {len(sources)} source PDFs ({sum(s['pages'] for s in sources)} pages:"
-        f" the sample statutes and the shared laws' PDFs), copied with distinct bytes until"
-        f" the page count is reached.",
-        "",
-    ]
-    return "\n".join(lines)
+        lines.append(_memory_row(r["memory"]))
+    return lines
+
+
+def _memory_row(mem: dict[str, Any]) -> str:
+    points = ", ".join(
+        f"{p}: {v['peak_rss_mib']:.0f} MiB" for p, v in sorted(mem["by_pages"].items())
+    )
+    trees = ", ".join(
+        f"{p}: {v['peak_tree_rss_mib']:.0f}" for p, v in sorted(mem["by_pages"].items())
+    )
+    return (
+        f"| Peak RSS of the largest process by pages (1 worker, cold) | {points}"
+        f" (whole process tree incl. Prefect's server: {trees} MiB); growth"
+        f" {mem['growth']:.2f}x | {mem['goal']} | {_yes(mem['met'])} |"
+    )
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from typing import Any
 
 from threadpoolctl import threadpool_limits
 
@@ -44,11 +45,11 @@ def main() -> None:
 
     docs = documents(args.db, args.copies)
     tagger = Tagger.load(args.model_dir)
-    results = {}
+    results: dict[str, Any] = {}
     with threadpool_limits(1):  # per core: no BLAS threads on the other core
         for explain in (True, False):
             tagger.explain = explain
-            m = measure(docs, tagger)
+            m: dict[str, Any] = measure(docs, tagger)
             n = m["provisions"]
             m["spacy_provisions_per_s"] = round(n / m["spacy_s"], 1) if m["spacy_s"] else None
             m["sklearn_provisions_per_s"] = round(n / m["sklearn_s"], 1) if m["sklearn_s"] else None

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from typer._click import Context  # Typer's own copy of click
 from typer.core import TyperGroup
 
 from corpus.config import Settings, load_settings
@@ -38,7 +38,7 @@ class ErrorsAsOneLine(TyperGroup):
     """A command group that reports a `C177Error` as one red line and exit code 2 (and so its
     subgroups too: they run inside its `invoke`)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except C177Error as error:
@@ -47,7 +47,7 @@ class ErrorsAsOneLine(TyperGroup):
 
 
 def settings(**flags: str | None) -> Settings:
-    return load_settings(**flags)
+    return load_settings(None, **flags)
 
 
 def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:

@@ -141,74 +141,24 @@ def join(
         provisions, title, language, name = _document_parts(value)
         index[sha] = ({(p.citation, p.occurrence): p for p in provisions}, title, language, name)
     for rec in annotations:
-        sha, citation, occ = rec["sha256"], rec["citation"], int(rec.get("occurrence") or 1)
-        document = rec.get("document", "") or sha[:12]
-        src = rec.get("_source", "")
-        if sha not in index:
-            found.append(
-                JoinIssue(
-                    "unknown_document", document, citation, occ, "no document with this sha256", src
-                )
-            )
+        provision, issue = _match(rec, index, seen)
+        if issue is not None:
+            found.append(issue)
+        if provision is None or (issue is not None and not keep_mismatched):
             continue
-        by_citation, title, language, name = index[sha]
-        provision = by_citation.get((citation, occ))
-        if provision is None:
-            found.append(
-                JoinIssue(
-                    "unknown_provision",
-                    document,
-                    citation,
-                    occ,
-                    "the splitter gives no provision with this citation",
-                    src,
-                )
-            )
-            continue
-        key = (sha, citation, occ)
-        if key in seen:
-            found.append(
-                JoinIssue(
-                    "duplicate",
-                    document,
-                    citation,
-                    occ,
-                    "a second record for the same provision is ignored",
-                    src,
-                )
-            )
-            continue
-        seen.add(key)
-        if rec.get("text_sha") and rec["text_sha"] != provision.text_sha:
-            found.append(
-                JoinIssue(
-                    "text_mismatch",
-                    document,
-                    citation,
-                    occ,
-                    f"record {rec['text_sha']} != text {provision.text_sha}",
-                    src,
-                )
-            )
-            if not keep_mismatched:
-                continue
+        _, title, language, name = index[rec["sha256"]]
+        document = rec.get("document", "") or rec["sha256"][:12]
         examples.append(
-            {
-                "id": f"{document} {citation}" + (f" #{occ}" if occ > 1 else ""),
-                "group": name or document,  # leave-one-law-out splits on the document
-                "document": document,
-                "sha256": sha,
-                "citation": citation,
-                "occurrence": occ,
-                "language": language,
-                "title": title,
-                "heading": provision.heading,
-                "context": list(provision.context),
-                "text": provision.text,
-                "repealed": provision.repealed,
-                "status": rec["status"],
-                "topics": list(rec.get("topics", [])),
-            }
+            training_example(
+                provision,
+                document=document,
+                group=name or document,  # leave-one-law-out splits on the document
+                sha256=rec["sha256"],
+                language=language,
+                title=title,
+                status=rec["status"],
+                topics=list(rec.get("topics", [])),
+            )
         )
     for issue in found:
         log.warning(
@@ -224,33 +174,83 @@ def join(
     return examples
 
 
+def _match(
+    rec: dict[str, Any],
+    index: Mapping[str, tuple[dict[tuple[str, int], Provision], str, str, str]],
+    seen: set[tuple[str, str, int]],
+) -> tuple[Provision | None, JoinIssue | None]:
+    """The provision a record points at (None if there is none to use), and the problem with
+    the record if it has one: a mismatched text comes with its provision."""
+    sha, citation, occ = rec["sha256"], rec["citation"], int(rec.get("occurrence") or 1)
+    document = rec.get("document", "") or sha[:12]
+
+    def issue(kind: str, detail: str) -> JoinIssue:
+        return JoinIssue(kind, document, citation, occ, detail, rec.get("_source", ""))
+
+    if sha not in index:
+        return None, issue("unknown_document", "no document with this sha256")
+    provision = index[sha][0].get((citation, occ))
+    if provision is None:
+        return None, issue(
+            "unknown_provision", "the splitter gives no provision with this citation"
+        )
+    if (sha, citation, occ) in seen:
+        return None, issue("duplicate", "a second record for the same provision is ignored")
+    seen.add((sha, citation, occ))
+    if rec.get("text_sha") and rec["text_sha"] != provision.text_sha:
+        detail = f"record {rec['text_sha']} != text {provision.text_sha}"
+        return provision, issue("text_mismatch", detail)
+    return provision, None
+
+
+def training_example(
+    provision: Provision,
+    *,
+    document: str,
+    group: str,
+    sha256: str,
+    language: str,
+    title: str,
+    status: str,
+    topics: list[str],
+) -> dict[str, Any]:
+    """One provision with its labels, as `classifiers.train` and `classifiers.evaluate` read it."""
+    occurrence = provision.occurrence
+    return {
+        "id": f"{document} {provision.citation}" + (f" #{occurrence}" if occurrence > 1 else ""),
+        "group": group,
+        "document": document,
+        "sha256": sha256,
+        "citation": provision.citation,
+        "occurrence": occurrence,
+        "language": language,
+        "title": title,
+        "heading": provision.heading,
+        "context": list(provision.context),
+        "text": provision.text,
+        "repealed": provision.repealed,
+        "status": status,
+        "topics": topics,
+    }
+
+
 def reviewed_examples(store: Any) -> list[dict[str, Any]]:
     """Examples from a store's reviewed provisions (the reviewer's status and topics)."""
-    out = []
-    for sp in store.provisions():
-        if not sp.review:
-            continue
-        p, d = sp.provision, sp.document
-        out.append(
-            {
-                "id": f"{d.name} {p.citation}" + (f" #{p.occurrence}" if p.occurrence > 1 else ""),
-                "group": d.name,
-                "document": d.name,
-                "sha256": d.sha256,
-                "citation": p.citation,
-                "occurrence": p.occurrence,
-                "language": d.language,
-                "title": d.title,
-                "heading": p.heading,
-                "context": list(p.context),
-                "text": p.text,
-                "repealed": p.repealed,
-                "status": sp.review.status_after,
-                "topics": list(sp.review.topics_after or []),
-                "source": "review",
-            }
+    return [
+        training_example(
+            sp.provision,
+            document=sp.document.name,
+            group=sp.document.name,
+            sha256=sp.document.sha256,
+            language=sp.document.language,
+            title=sp.document.title,
+            status=sp.review.status_after,
+            topics=list(sp.review.topics_after or []),
         )
-    return out
+        | {"source": "review"}
+        for sp in store.provisions()
+        if sp.review
+    ]
 
 
 def merge_reviews(

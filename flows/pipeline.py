@@ -37,7 +37,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from corpus.downloads import fetch
 from corpus.errors import DownloadError, ExtractionError
-from corpus.manifest import resolve_entries
+from corpus.manifest import Entry, resolve_entries
 from corpus.model import DocumentMeta, Provision, Tag, sha256_file
 from corpus.store import Store
 from flows import steps
@@ -125,10 +125,32 @@ def pipeline_version(tagger: steps.TaggerLike) -> str:
     return f"{steps.extractor_version()}+{tagger.version}"
 
 
+def task_runner(
+    workers: int | None = None, dask: bool = False, dask_address: str | None = None
+) -> TaskRunner[Any]:
+    """Threads in this process (default: one document at a time), N processes, or Dask."""
+    if dask_address or dask:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or os.cpu_count() or 2,
+                "threads_per_worker": 1,  # the work is CPU-bound Python: processes, not threads
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    if workers and workers > 1:
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
 # One document at a time by default (also for served deployments): the tagger is shared by the
 # threads of a process, and CPU-bound Python gains nothing from threads. `run_pipeline` swaps in
 # processes or Dask.
-@flow(name="c177-pipeline", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(name="c177-pipeline", persist_result=False, task_runner=task_runner())
 def c177_pipeline(
     paths: list[str] | None = None,
     manifest: str | None = None,
@@ -154,45 +176,11 @@ def c177_pipeline(
     version = pipeline_version(tagger)
     with Store(db) as store:
         run_id = store.start_run(version)
-        jobs: list[tuple[int, Any, dict[str, Any], _Pending]] = []
-        seen: dict[str, str] = {}
-        for entry in entries:
-            name = Path(entry.location).name
-            try:
-                path = (
-                    fetch(entry.location, Path(downloads_dir))
-                    if entry.is_url
-                    else Path(entry.location)
-                )
-                sha256 = sha256_file(path)
-                size = path.stat().st_size
-            except DownloadError as error:
-                report.fail(name, str(error))
-                continue
-            except OSError as error:
-                report.fail(name, f"{name}: cannot read file ({error.strerror})")
-                continue
-            if sha256 in seen:
-                report.skipped += 1
-                report.warnings.append(f"{name}: same bytes as {seen[sha256]}, skipped")
-                continue
-            seen[sha256] = name
-            meta = replace(entry.meta, source=entry.meta.source or str(path))
-            stored = None if force else steps.reusable(store, sha256, meta)
-            if stored is None:
-                arguments = {"name": name, "path": str(path), "meta": meta, "ocr": ocr}
-                jobs.append((size, extract_and_tag, arguments, _Pending(name, meta)))
-            elif steps.needs_tagging(store, stored.id, tagger.version):
-                provisions = [p.provision for p in store.provisions(document_id=stored.id)]
-                arguments = {"name": name, "provisions": provisions, "language": stored.language,
-                             "title": stored.title}  # fmt: skip
-                jobs.append((size, tag_document, arguments, _Pending(name, meta, stored.id)))
-            else:
-                report.skipped += 1
+        jobs = _plan(store, entries, report, tagger.version, downloads_dir, ocr=ocr, force=force)
         # Largest first: with parallel workers a big code started last would finish last alone.
-        jobs.sort(key=lambda job: -job[0])
+        jobs.sort(key=lambda job: -job.size)
         pending: dict[PrefectFuture, _Pending] = {
-            work.submit(**arguments, model_dir=model_dir): job for _, work, arguments, job in jobs
+            job.work.submit(**job.arguments, model_dir=model_dir): job.pending for job in jobs
         }
         for future in as_completed(list(pending)):
             _store_result(store, future, pending.pop(future), report)
@@ -211,6 +199,64 @@ def c177_pipeline(
         }
         store.finish_run(run_id, result, cell_records(matrix))
     return result
+
+
+@dataclass
+class _Job:
+    """A document to submit: the task that does its work, with what the task needs."""
+
+    size: int  # bytes of its file: the largest are started first
+    work: Any  # extract_and_tag or tag_document
+    arguments: dict[str, Any]
+    pending: _Pending
+
+
+def _plan(
+    store: Store,
+    entries: list[Entry],
+    report: _Report,
+    tagger_version: str,
+    downloads_dir: str,
+    *,
+    ocr: bool,
+    force: bool,
+) -> list[_Job]:
+    """What each entry needs: reading and tagging, re-tagging only, or nothing (unchanged, or
+    the same bytes as another entry). Files that cannot be fetched or read fail here."""
+    jobs: list[_Job] = []
+    seen: dict[str, str] = {}
+    for entry in entries:
+        name = Path(entry.location).name
+        try:
+            path = (
+                fetch(entry.location, Path(downloads_dir)) if entry.is_url else Path(entry.location)
+            )
+            sha256 = sha256_file(path)
+            size = path.stat().st_size
+        except DownloadError as error:
+            report.fail(name, str(error))
+            continue
+        except OSError as error:
+            report.fail(name, f"{name}: cannot read file ({error.strerror})")
+            continue
+        if sha256 in seen:
+            report.skipped += 1
+            report.warnings.append(f"{name}: same bytes as {seen[sha256]}, skipped")
+            continue
+        seen[sha256] = name
+        meta = replace(entry.meta, source=entry.meta.source or str(path))
+        stored = None if force else steps.reusable(store, sha256, meta)
+        if stored is None:
+            arguments = {"name": name, "path": str(path), "meta": meta, "ocr": ocr}
+            jobs.append(_Job(size, extract_and_tag, arguments, _Pending(name, meta)))
+        elif steps.needs_tagging(store, stored.id, tagger_version):
+            provisions = [p.provision for p in store.provisions(document_id=stored.id)]
+            arguments = {"name": name, "provisions": provisions, "language": stored.language,
+                         "title": stored.title}  # fmt: skip
+            jobs.append(_Job(size, tag_document, arguments, _Pending(name, meta, stored.id)))
+        else:
+            report.skipped += 1
+    return jobs
 
 
 def _store_result(store: Store, future: PrefectFuture, job: _Pending, report: _Report) -> None:
@@ -243,28 +289,6 @@ def _store_result(store: Store, future: PrefectFuture, job: _Pending, report: _R
     # Stored: drop the document's lines, provisions and tags. The finished futures (and so
     # this result) stay referenced until the run ends, and memory would grow with the corpus.
     result.extracted = result.tags = None
-
-
-def task_runner(
-    workers: int | None = None, dask: bool = False, dask_address: str | None = None
-) -> TaskRunner:
-    """Threads in this process (default: one document at a time), N processes, or Dask."""
-    if dask_address or dask:
-        from prefect_dask import DaskTaskRunner
-
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(
-            cluster_kwargs={
-                "n_workers": workers or os.cpu_count() or 2,
-                "threads_per_worker": 1,  # the work is CPU-bound Python: processes, not threads
-                "processes": True,
-                "dashboard_address": None,
-            }
-        )
-    if workers and workers > 1:
-        return ProcessPoolTaskRunner(max_workers=workers)
-    return ThreadPoolTaskRunner(max_workers=1)
 
 
 def run_pipeline(

@@ -147,7 +147,8 @@ def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> O
 class TaggerLike(Protocol):
     """What the steps need of `classifiers.tagger.Tagger`."""
 
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def tag(self, provisions: list[Provision], language: str, document_title: str) -> list[Tag]: ...
 

@@ -178,6 +178,12 @@ def _merge(base: dict, over: dict) -> dict:
 
 def _check_templates(data: dict, path: Path) -> None:
     """Every wording the report needs exists and uses known placeholders only."""
+    problems = _missing_wording(data) + _unknown_placeholders(data)
+    if problems:
+        raise ReportError(f"{path}: " + "; ".join(problems))
+
+
+def _missing_wording(data: dict) -> list[str]:
     problems = []
     for table in ("text", "coverage", "coverage_meaning", "roles", "statuses", "default"):
         if not isinstance(data.get(table), dict):
@@ -189,6 +195,11 @@ def _check_templates(data: dict, path: Path) -> None:
         for table in ("coverage", "coverage_meaning"):
             if coverage not in data.get(table, {}):
                 problems.append(f"missing [{table}] {coverage}")
+    return problems + _missing_sections(data)
+
+
+def _missing_sections(data: dict) -> list[str]:
+    problems = []
     for group in CONVENTION + RECOMMENDATION:
         for key in {group.key, *(item.key for item in group.items)}:
             section = data.get("sections", {}).get(key, {})
@@ -197,6 +208,11 @@ def _check_templates(data: dict, path: Path) -> None:
     for topic in TOPIC_IDS:
         if "subject" not in data.get("topics", {}).get(topic, {}):
             problems.append(f"missing [topics.{topic}] subject")
+    return problems
+
+
+def _unknown_placeholders(data: dict) -> list[str]:
+    problems = []
     for where, text in _strings(data):
         try:
             names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
@@ -205,8 +221,7 @@ def _check_templates(data: dict, path: Path) -> None:
             continue
         if unknown := names - PLACEHOLDERS:
             problems.append(f"{where}: unknown placeholder(s) {', '.join(sorted(unknown))}")
-    if problems:
-        raise ReportError(f"{path}: " + "; ".join(problems))
+    return problems
 
 
 def _strings(data: dict, prefix: str = "") -> list[tuple[str, str]]:

@@ -158,11 +158,30 @@ def render_docx(report: Report) -> bytes:
     """A Word document with real Heading, Quote and List styles and real tables, so that a
     reader can restyle it, navigate it and build a table of contents from it."""
     from docx import Document
+
+    doc = Document()
+    _docx_page_setup(doc, report)
+    doc.add_heading(report.title, level=0)
+    doc.add_paragraph(report.subtitle, style="Subtitle")
+    doc.add_paragraph(report.generated)
+    for notice in report.notices:
+        doc.add_paragraph(notice, style="Intense Quote")
+    _docx_summary(doc, report)
+    _docx_articles(doc, report)
+    doc.add_page_break()
+    doc.add_heading(report.labels["annex"], level=1)
+    doc.add_paragraph(report.labels["annex_intro"])
+    _docx_table(doc, annex_header(report), annex_rows(report))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_page_setup(doc: DocxDocument, report: Report) -> None:
+    """A4 with 20 mm margins, 10.5 pt text, the page number in the footer, and metadata."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    labels = report.labels
-    doc = Document()
     doc.core_properties.title = report.title
     doc.core_properties.subject = report.subtitle
     doc.core_properties.language = report.lang
@@ -175,12 +194,10 @@ def render_docx(report: Report) -> bytes:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field(footer)
 
-    doc.add_heading(report.title, level=0)
-    doc.add_paragraph(report.subtitle, style="Subtitle")
-    doc.add_paragraph(report.generated)
-    for notice in report.notices:
-        doc.add_paragraph(notice, style="Intense Quote")
 
+def _docx_summary(doc: DocxDocument, report: Report) -> None:
+    """Laws analysed, the coverage table, exclusions and the main gaps."""
+    labels = report.labels
     doc.add_heading(labels["summary"], level=1)
     doc.add_heading(labels["laws_analysed"], level=2)
     _docx_table(
@@ -214,6 +231,9 @@ def render_docx(report: Report) -> bytes:
         item.add_run(f"{gap_articles(gap)}: ").bold = True
         item.add_run(f"{report.coverage_labels[gap.coverage]}. {gap.statement}")
 
+
+def _docx_articles(doc: DocxDocument, report: Report) -> None:
+    """The Convention and the Recommendation, article by article, each part on a new page."""
     for part in report.parts:
         doc.add_page_break()
         doc.add_heading(part.title, level=1)
@@ -226,14 +246,6 @@ def render_docx(report: Report) -> bytes:
                     f"{finding.article}: {finding.title}", level=3 if own_heading else 2
                 )
                 _docx_finding(doc, report, finding)
-
-    doc.add_page_break()
-    doc.add_heading(labels["annex"], level=1)
-    doc.add_paragraph(labels["annex_intro"])
-    _docx_table(doc, annex_header(report), annex_rows(report))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def _docx_finding(doc: DocxDocument, report: Report, finding: Finding) -> None:

@@ -64,11 +64,14 @@ def diff_runs(store: Store, run_a: int, run_b: int) -> RunDiff:
         if before != after:
             result.cells.append(CellChange(key[0], key[1], before, after))
     labels_a, labels_b = store.run_labels(run_a), store.run_labels(run_b)
-    for key in sorted(labels_a.keys() | labels_b.keys()):
-        a, b = labels_a.get(key), labels_b.get(key)
-        before = (a[1], sorted(a[2])) if a else None
-        after = (b[1], sorted(b[2])) if b else None
-        if before != after:
-            jurisdiction = (b or a)[0]  # type: ignore[index]
-            result.labels.append(LabelChange(*key, jurisdiction, before, after))
+    for document, citation, occurrence in sorted(labels_a.keys() | labels_b.keys()):
+        a = labels_a.get((document, citation, occurrence))
+        b = labels_b.get((document, citation, occurrence))
+        label_before = (a[1], sorted(a[2])) if a else None
+        label_after = (b[1], sorted(b[2])) if b else None
+        if label_before != label_after:
+            jurisdiction = (b or a or ("",))[0]
+            result.labels.append(
+                LabelChange(document, citation, occurrence, jurisdiction, label_before, label_after)
+            )
     return result

@@ -214,7 +214,8 @@ class _Law:
         brings_in = [
             p for p in live if p.status == "explicit" and {"scope", "definition"} & set(p.topics)
         ]
-        as_such, partial = [], []
+        as_such: list[StoredProvision] = []
+        partial: list[StoredProvision] = []
         for p in live:
             if p.status != "excludes":
                 continue

@@ -84,9 +84,9 @@ def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
             writer.writerow([jurisdiction, *(cell.coverage for cell in cells)])
     evidence_path = path.with_name(f"{path.stem}_evidence.csv")
     with open(evidence_path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=EVIDENCE_FIELDS)
-        writer.writeheader()
-        writer.writerows(evidence_rows(matrix))
+        evidence_writer = csv.DictWriter(handle, fieldnames=EVIDENCE_FIELDS)
+        evidence_writer.writeheader()
+        evidence_writer.writerows(evidence_rows(matrix))
     return [path, evidence_path]
 
 

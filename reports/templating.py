@@ -4,6 +4,7 @@ templates in reports/templates."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
@@ -23,9 +24,20 @@ def _markdown_cell(value: Any) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
-_LAYOUT = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
-HTML = Environment(loader=PackageLoader("reports"), autoescape=True, finalize=_escape, **_LAYOUT)
-MARKDOWN = Environment(loader=PackageLoader("reports"), autoescape=False, **_LAYOUT)
+def _environment(autoescape: bool, finalize: Callable[[Any], Any] | None) -> Environment:
+    # Block tags on lines of their own leave no blank lines; files end as the templates do.
+    return Environment(
+        loader=PackageLoader("reports"),
+        autoescape=autoescape,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+HTML = _environment(autoescape=True, finalize=_escape)
+MARKDOWN = _environment(autoescape=False, finalize=None)
 MARKDOWN.filters["cell"] = _markdown_cell
 
 

@@ -44,7 +44,9 @@ def _host_name(host_header: str) -> str:
 
 
 def _token_matches(given: str | None, token: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode(), token.encode())
 
 
 Next = Callable[[Request], Awaitable[Response]]

@@ -235,14 +235,7 @@ def save_review(
             status, chosen_topics = stored.status or "", sorted(stored.topics)
     reviewer = reviewer.strip()[:80]
     replaces_id = int(replaces) if replaces.isdigit() else None
-    problem = ""
-    if not reviewer:
-        problem = "Type your name (reviewer) before saving: every decision is signed."
-    elif status not in STATUSES:
-        problem = "Choose a status (1-4)." if action != "accept" else "Nothing to accept: untagged."
-    elif not set(chosen_topics) <= set(TOPICS):
-        problem = "Unknown topic."
-    if problem:
+    if problem := _form_problem(action, reviewer, status, chosen_topics):
         context = provision_context(request, store, stored, filters)
         context["form"] = {
             "status": status,
@@ -274,6 +267,17 @@ def save_review(
         REVIEWER_COOKIE, reviewer, max_age=365 * 86400, samesite="lax", httponly=True
     )
     return response
+
+
+def _form_problem(action: str, reviewer: str, status: str, topics: list[str]) -> str:
+    """What keeps a review from being saved ("" when nothing does)."""
+    if not reviewer:
+        return "Type your name (reviewer) before saving: every decision is signed."
+    if status not in STATUSES:
+        return "Choose a status (1-4)." if action != "accept" else "Nothing to accept: untagged."
+    if not set(topics) <= set(TOPICS):
+        return "Unknown topic."
+    return ""
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")

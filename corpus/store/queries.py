@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -333,11 +333,7 @@ class Store:
 
     def start_run(self, pipeline_version: str) -> int:
         with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO runs (started_at, pipeline_version) VALUES (?, ?)",
-                (_now(), pipeline_version),
-            )
-        return cursor.lastrowid
+            return _insert(db, "runs", {"started_at": _now(), "pipeline_version": pipeline_version})
 
     def finish_run(
         self,
@@ -407,7 +403,7 @@ REVIEW_COLUMNS = ("reviewer", "at", "status_before", "topics_before", "status_af
                   "topics_after", "note")  # fmt: skip
 
 
-def _insert(db: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+def _insert(db: sqlite3.Connection, table: str, row: Mapping[str, object]) -> int:
     """Insert one row given by column name; return its rowid."""
     columns = ", ".join(row)
     values = ", ".join(f":{name}" for name in row)
