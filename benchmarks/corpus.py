@@ -12,9 +12,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.config import SAMPLES_DIR
+from corpus.config import SAMPLES_DIR, SHARED_LAWS
 
-SHARED_LAWS = Path("/work/shared/laws")
 COLUMNS = ("file", "jurisdiction", "language", "title", "year")
 
 

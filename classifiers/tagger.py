@@ -17,7 +17,12 @@ from spacy.tokens import Span
 
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import Prediction, predict
-from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE, model_version
+from classifiers.version import (
+    DEFAULT_MODEL_DIR,
+    MODEL_FILE,
+    model_version,
+    warn_on_version_mismatch,
+)
 from corpus.errors import C177Error
 from corpus.model import Evidence, Provision, Tag
 
@@ -55,6 +60,7 @@ def load_models(model_dir: Path) -> dict[str, Any]:
     refused = sorted(untrusted - TRUSTED_TYPES)
     if refused:
         raise UntrustedModelError(f"{path}: refusing to load types {refused}")
+    warn_on_version_mismatch(model_dir)
     return sio.load(path, trusted=sorted(untrusted))
 
 

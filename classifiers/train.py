@@ -22,11 +22,10 @@ from threadpoolctl import threadpool_limits
 
 from classifiers.features import MARKS_KEY, analyse, as_records, build_features, effective_text
 from classifiers.models import status_classifier, topic_classifier
-from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE
+from classifiers.version import DEFAULT_MODEL_DIR, META_FILE, MODEL_FILE, library_versions
 from corpus.labels import STATUSES, TOPIC_IDS
 
 SEED_EXAMPLES = Path(__file__).parent / "seed_examples.jsonl"
-META_FILE = "meta.json"
 
 
 def load_seed_examples(path: Path = SEED_EXAMPLES) -> list[dict[str, Any]]:
@@ -216,6 +215,7 @@ def train_and_save(
         "topic_counts": {t: sum(t in r.get("topics", []) for r in rows) for t in TOPIC_IDS},
         "languages": sorted({str(r.get("language", "")) for r in rows}),
         "params": params,
+        "trained_with": library_versions(),
     }
     path = save(models, Path(model_dir), meta)
     meta["model_file"] = str(path)

@@ -1,8 +1,8 @@
-"""Annotation files (corpus/annotations/*.jsonl) and their join to provisions.
+"""Annotation files (data/annotations/*.jsonl) and their join to provisions.
 
 A record points at a provision by the document's SHA-256, the provision's citation and
 occurrence, and checks it by `text_sha` (a hash of the provision's text, so the files never
-hold a law's words; see corpus/annotations/README.md). `join` turns records into training
+hold a law's words; see data/annotations/README.md). `join` turns records into training
 examples for `classifiers.train` and `classifiers.evaluate`, and lists every record it
 could not use and why.
 """

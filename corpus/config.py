@@ -12,6 +12,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SAMPLES_DIR = DATA_DIR / "samples"
 SAMPLES_MANIFEST = SAMPLES_DIR / "MANIFEST.tsv"
+# The real statutes beside a checkout, when present (tests and benchmarks only; read-only).
+SHARED_LAWS = DATA_DIR.parent.parent / "shared" / "laws"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,21 @@
-"""The fixed label ids of ../shared/C177_LABELS.md: homeworker status, C177 topics, coverage."""
+"""The fixed label ids of ../shared/C177_LABELS.md (homeworker status, C177 topics, coverage)
+and the other closed sets of values the stages exchange, as `Literal` types: a type checker
+catches a misspelt id, and at run time they stay the plain strings stored and exported."""
 
-STATUSES = ("explicit", "excludes", "general", "none")
+from typing import Literal, get_args
+
+Status = Literal["explicit", "excludes", "general", "none"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+TopicId = Literal[
+    "definition", "scope", "national_policy", "equal_treatment", "organising",
+    "non_discrimination", "safety_health", "remuneration", "social_security", "training",
+    "minimum_age", "maternity", "statistics", "intermediaries", "inspection", "remedies",
+    "records", "working_time", "termination",
+]  # fmt: skip
 
 # topic id -> (the C177 / R184 article it reflects, short English name)
-TOPICS: dict[str, tuple[str, str]] = {
+TOPICS: dict[TopicId, tuple[str, str]] = {
     "definition": ("C177 Art. 1", "Definition of home work and homeworker"),
     "scope": ("C177 Art. 2", "Scope of the law"),
     "national_policy": ("C177 Art. 3, 5", "National policy and consultation"),
@@ -24,7 +36,17 @@ TOPICS: dict[str, tuple[str, str]] = {
     "working_time": ("R184 23-24", "Working time, rest and leave"),
     "termination": ("R184 25", "Termination of employment"),
 }
-TOPIC_IDS = tuple(TOPICS)
+TOPIC_IDS: tuple[TopicId, ...] = tuple(TOPICS)
 
 # Coverage of one jurisdiction for one topic, strongest first.
-COVERAGES = ("explicit", "via_scope", "excluded", "general_only", "absent")
+Coverage = Literal["explicit", "via_scope", "excluded", "general_only", "absent"]
+COVERAGES: tuple[Coverage, ...] = get_args(Coverage)
+
+# Why a provision is evidence in a cell of the matrix.
+EvidenceRole = Literal["carries topic", "brings homeworkers in", "excludes", "partial exclusion"]
+# What a piece of a tag's evidence is: a matched term or exclusion, a context heading, a feature.
+EvidenceKind = Literal["term", "exclusion", "context", "feature"]
+ProvisionKind = Literal["article", "section", "paragraph", "preamble"]
+DocumentFormat = Literal["pdf", "docx", "markdown", "html", "text", "json"]
+# What happened to one document in a run.
+DocumentOutcome = Literal["ingested", "unchanged", "failed", "tagged", "tag-unchanged"]

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.labels import DocumentFormat, EvidenceKind, ProvisionKind, Status, TopicId
+
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -42,7 +44,7 @@ class Line:
 @dataclass
 class ExtractedDocument:
     path: Path
-    format: str  # pdf | docx | markdown | html | text | json
+    format: DocumentFormat
     lines: list[Line]
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. "page 4 is image-only: needs OCR"
@@ -59,7 +61,7 @@ class Provision:
 
     citation: str  # as a lawyer writes it: "art. 311", "s. 35", "§ 19", "art. L7412-1"
     number: str  # "311", "35", "19", "7412-1", "102 bis"
-    kind: str  # article | section | paragraph | preamble
+    kind: ProvisionKind
     heading: str  # the provision's own title, "" if it has none
     context: list[str]  # headings of the parts/titles/chapters above it, outermost first
     text: str  # the provision's text, without its editorial notes
@@ -97,7 +99,7 @@ class Evidence:
     """Why a tag was given: a matched term or span, or one of the model's strongest features."""
 
     label: str  # the status or topic id it supports
-    kind: str  # term | exclusion | context | feature
+    kind: EvidenceKind
     text: str  # the matched words, or the feature's name
     start: int | None = None  # offsets into the provision text, for spans
     end: int | None = None
@@ -106,8 +108,8 @@ class Evidence:
 
 @dataclass
 class Tag:
-    status: str  # one of corpus.labels.STATUSES
-    topics: list[str]  # ids from corpus.labels.TOPICS
+    status: Status
+    topics: list[TopicId]
     scores: dict[str, float]  # "status:<id>" and "topic:<id>" -> calibrated probability
     evidence: list[Evidence] = field(default_factory=list)
     model_version: str = ""

@@ -17,6 +17,7 @@ from typing import Protocol
 import extractors
 from classifiers.version import model_version
 from corpus.errors import ExtractionError
+from corpus.labels import DocumentOutcome
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag, sha256_file
 from corpus.store import Store, StoredDocument
 from extractors.language import LanguageError, detect
@@ -28,7 +29,7 @@ class Outcome:
     """What happened to one document in a run."""
 
     name: str
-    status: str  # ingested | unchanged | failed | tagged | tag-unchanged
+    status: DocumentOutcome
     message: str = ""
     document_id: int | None = None
     provisions: int = 0

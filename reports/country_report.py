@@ -2,10 +2,10 @@
 
 `build_report` walks Convention No. 177 article by article (and the Recommendation No. 184
 topics we tag) and, for each, takes the matrix cell, quotes the stored provisions in its
-evidence and words a gap statement from `corpus/gap_templates/<lang>.toml`. Every statement
+evidence and words a gap statement from `reports/gap_templates/<lang>.toml`. Every statement
 is filled from a cell and its evidence only: a cell without evidence is reported as absent,
-whatever else it says, and nothing is quoted for it. Renderers (corpus/report_render.py) lay
-the model out as DOCX, HTML or Markdown and add no facts of their own.
+whatever else it says, and nothing is quoted for it. The renderers (country_report_render.py)
+lay the model out as DOCX, HTML or Markdown and add no facts of their own.
 """
 
 from __future__ import annotations

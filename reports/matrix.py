@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from corpus.labels import COVERAGES, TOPIC_IDS
+from corpus.labels import COVERAGES, TOPIC_IDS, Coverage, EvidenceRole
 from corpus.store import StoredProvision
 
 # Shared palette (review app, HTML and XLSX exports): background colour per coverage. Cells also
@@ -72,10 +72,10 @@ COVERAGE_NAMES: dict[str, str] = {
     "absent": "absent: no provision on the topic",
 }
 
-ROLE_CARRIES = "carries topic"
-ROLE_BRINGS_IN = "brings homeworkers in"
-ROLE_EXCLUDES = "excludes"
-ROLE_PARTIAL = "partial exclusion"
+ROLE_CARRIES: EvidenceRole = "carries topic"
+ROLE_BRINGS_IN: EvidenceRole = "brings homeworkers in"
+ROLE_EXCLUDES: EvidenceRole = "excludes"
+ROLE_PARTIAL: EvidenceRole = "partial exclusion"
 
 UNKNOWN_JURISDICTION = "(none)"
 
@@ -116,14 +116,14 @@ class EvidenceItem:
     status: str
     score: float | None
     reviewed: bool
-    role: str  # "carries topic" | "brings homeworkers in" | "excludes" | "partial exclusion"
+    role: EvidenceRole
 
 
 @dataclass
 class Cell:
     jurisdiction: str
     topic: str
-    coverage: str  # one of corpus.labels.COVERAGES
+    coverage: Coverage
     evidence: list[EvidenceItem] = field(default_factory=list)
 
 
@@ -141,7 +141,7 @@ class Matrix:
         """Each jurisdiction with its cells in topic order."""
         return [(j, [self.cell(j, t) for t in self.topics]) for j in self.jurisdictions]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Coverage, int]:
         """How many cells have each coverage."""
         counts = dict.fromkeys(COVERAGES, 0)
         for cell in self.cells.values():
@@ -183,7 +183,7 @@ def _ends_clause(text: str, at: int) -> bool:
     return not rest or rest[0].isupper() or rest[0] == "("
 
 
-def _evidence(stored: StoredProvision, role: str, score_key: str) -> EvidenceItem:
+def _evidence(stored: StoredProvision, role: EvidenceRole, score_key: str) -> EvidenceItem:
     document = stored.document
     score = stored.tag.scores.get(score_key) if stored.tag else None
     return EvidenceItem(
@@ -207,7 +207,7 @@ class _Law:
 
     provisions: list[StoredProvision] = field(default_factory=list)
 
-    def cell(self, topic: str) -> tuple[str, list[EvidenceItem]]:
+    def cell(self, topic: str) -> tuple[Coverage, list[EvidenceItem]]:
         live = [p for p in self.provisions if not p.provision.repealed and p.status]
         explicit = [p for p in live if p.status == "explicit" and topic in p.topics]
         general = [p for p in live if p.status == "general" and topic in p.topics]

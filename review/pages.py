@@ -17,8 +17,13 @@ from jinja2 import Environment, FileSystemLoader
 from corpus.errors import ReviewConflict
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
 from corpus.store import Store, StoredProvision
-from reports import matrix as coverage
-from reports.matrix import COVERAGE_COLOURS, build_matrix
+from reports.matrix import (
+    COVERAGE_CODES,
+    COVERAGE_COLOURS,
+    COVERAGE_NAMES,
+    COVERAGE_TEXT_COLOURS,
+    build_matrix,
+)
 from review import views
 from review.source import can_show_page, page_png, text_excerpt
 
@@ -30,12 +35,6 @@ LIST_LIMIT = 500
 # Keyboard: 1-4 choose a status, "t" then a letter toggles a topic (letters follow TOPICS order).
 STATUS_KEYS = {status: str(number) for number, status in enumerate(STATUSES, start=1)}
 TOPIC_KEYS = dict(zip(TOPIC_IDS, "abcdefghijklmnopqrs", strict=True))
-# The exports' wording, codes and text colours when reports.matrix provides them.
-COVERAGE_NOTES: dict[str, str] = getattr(coverage, "COVERAGE_NAMES", {c: c for c in COVERAGES})
-COVERAGE_CODES: dict[str, str] = getattr(
-    coverage, "COVERAGE_CODES", {c: c[0].upper() for c in COVERAGES}
-)
-TEXT_COLOURS: dict[str, str] = getattr(coverage, "COVERAGE_TEXT_COLOURS", {})
 
 environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
 environment.globals.update(
@@ -44,7 +43,7 @@ environment.globals.update(
     TOPIC_KEYS=TOPIC_KEYS,
     STATUS_KEYS=STATUS_KEYS,
     COVERAGES=COVERAGES,
-    COVERAGE_NOTES=COVERAGE_NOTES,
+    COVERAGE_NOTES=COVERAGE_NAMES,
     COVERAGE_CODES=COVERAGE_CODES,
     uncertainty=views.uncertainty,
 )
@@ -99,22 +98,10 @@ def coverage_css() -> Response:
     """The matrix colours as a stylesheet: the CSP forbids inline styles, and the colours
     must stay those of the exports (COVERAGE_COLOURS)."""
     rules = [
-        f".cov-{name} {{ background: {colour}; color: {TEXT_COLOURS.get(name) or _ink(colour)}; }}"
+        f".cov-{name} {{ background: {colour}; color: {COVERAGE_TEXT_COLOURS[name]}; }}"
         for name, colour in COVERAGE_COLOURS.items()
     ]
     return Response("\n".join(rules) + "\n", media_type="text/css")
-
-
-def _ink(colour: str) -> str:
-    """Black or white text, whichever reads better on a #rrggbb background."""
-    hex_digits = colour.lstrip("#")
-    if len(hex_digits) == 3:
-        hex_digits = "".join(c * 2 for c in hex_digits)
-    try:
-        r, g, b = (int(hex_digits[i : i + 2], 16) for i in (0, 2, 4))
-    except ValueError:
-        return "#000"
-    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#fff"
 
 
 @router.get("/cell", response_class=HTMLResponse)

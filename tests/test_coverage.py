@@ -303,3 +303,11 @@ def test_matrix_rows_per_jurisdiction_and_palette():
     assert matrix.cell("XS", "training").coverage == "explicit"
     assert sum(matrix.counts().values()) == 3 * len(TOPIC_IDS)
     assert set(COVERAGE_COLOURS) == set(COVERAGES)
+
+
+def test_the_topic_type_names_every_topic_of_the_labels():
+    from typing import get_args
+
+    from corpus.labels import TOPICS, TopicId
+
+    assert set(get_args(TopicId)) == set(TOPICS)

@@ -273,27 +273,15 @@ def _tiny_annotations(tmp_path: Path) -> tuple[Path, Path]:
     return laws, notes
 
 
-def test_c177_train_on_a_tiny_annotation_folder(tmp_path):
-    from typer.testing import CliRunner
-
+def test_c177_train_on_a_tiny_annotation_folder(tmp_path, c177):
     from classifiers.tagger import Tagger
-    from cli import app
 
     laws, notes = _tiny_annotations(tmp_path)
     out = tmp_path / "model"
-    result = CliRunner().invoke(
-        app,
-        [
-            "train",
-            "--laws",
-            str(laws),
-            "--annotations",
-            str(notes),
-            "--model-dir",
-            str(out),
-            "--no-seed",
-        ],
-    )
+    result = c177(
+        "train", "--laws", str(laws), "--annotations", str(notes), "--model-dir", str(out),
+        "--no-seed",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "ZZ_Missing.md" in result.output  # a missing document is skipped by name
     assert "8 of 9 annotations joined" in result.output

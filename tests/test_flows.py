@@ -13,12 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
-os.environ["C177_QUIET"] = "1"
-
 import pytest  # noqa: E402
 from prefect.settings import PREFECT_API_URL  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402

@@ -18,14 +18,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from corpus.config import SHARED_LAWS
 from corpus.errors import ExtractionError
 from corpus.model import Line
 from extractors.layout import is_page_number, join_hyphenated
 from extractors.pdf import read_pdf
 from scripts import render_samples as samples
 
-REPO = Path(__file__).resolve().parents[1]
-LAWS = REPO.parent / "shared" / "laws"
+LAWS = SHARED_LAWS
 W, H = A4
 
 

@@ -11,9 +11,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 from review_store import HOSTILE, build_store
-from typer.testing import CliRunner
 
-from cli import app as cli_app
 from corpus.errors import BindRefused
 from corpus.model import Tag
 from corpus.store import Store
@@ -283,16 +281,14 @@ def test_without_token_only_loopback_hosts_and_same_origin_posts(db: str, ids: d
     assert forged.status_code == 403
 
 
-def test_non_loopback_bind_is_refused_without_a_token(db: str) -> None:
+def test_non_loopback_bind_is_refused_without_a_token(db: str, c177) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     check_bind("127.0.0.1", None)
     check_bind("0.0.0.0", "s3cret")
     with pytest.raises(BindRefused, match="without a token"):
         serve(db, host="0.0.0.0")
-    result = CliRunner().invoke(
-        cli_app, ["review", "--db", db, "--host", "0.0.0.0"], env={"C177_REVIEW_TOKEN": None}
-    )
+    result = c177("review", "--db", db, "--host", "0.0.0.0", env={"C177_REVIEW_TOKEN": None})
     assert result.exit_code == 2
     assert "refusing to serve reviews on 0.0.0.0 without a token" in result.output
 
@@ -339,15 +335,14 @@ def test_import_never_puts_an_older_review_over_a_newer_one(db: str, ids: dict) 
         assert store.provision(pid).review.reviewer == "ann"
 
 
-def test_reviews_cli_export_and_import(db: str, ids: dict, tmp_path: Path) -> None:
+def test_reviews_cli_export_and_import(db: str, ids: dict, tmp_path: Path, c177) -> None:
     with Store(db) as store:
         store.add_review(ids[PDF, "s. 2"], "ann", "explicit", ["definition"])
     out = tmp_path / "out" / "reviews.jsonl"
-    runner = CliRunner()
-    exported = runner.invoke(cli_app, ["reviews", "export", "--db", db, "--out", str(out)])
+    exported = c177("reviews", "export", "--db", db, "--out", str(out))
     assert exported.exit_code == 0, exported.output
     assert "wrote 1 reviews" in exported.output
-    imported = runner.invoke(cli_app, ["reviews", "import", str(out), "--db", db])
+    imported = c177("reviews", "import", str(out), "--db", db)
     assert imported.exit_code == 0, imported.output
     assert "imported 0, already present 1" in imported.output
 

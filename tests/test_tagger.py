@@ -1,5 +1,7 @@
 """The tagger on our own invented provisions: statuses, topics, evidence, saved models."""
 
+import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,13 @@ import pytest
 from classifiers import tagger as tagger_module
 from classifiers.tagger import Tagger, UntrustedModelError
 from classifiers.train import MODEL_FILE, load_seed_examples, train_and_save
-from classifiers.version import model_version
+from classifiers.version import (
+    DEFAULT_MODEL_DIR,
+    META_FILE,
+    ModelVersionWarning,
+    model_version,
+    warn_on_version_mismatch,
+)
 from corpus.labels import STATUSES, TOPIC_IDS
 from corpus.model import Provision
 
@@ -200,3 +208,17 @@ def test_rows_may_be_a_dataframe(model_dir):
         ]
     )
     assert MarksFeaturizer().fit(frame).transform(frame).shape[0] == 1
+
+
+def test_a_model_trained_with_other_library_versions_warns(tmp_path):
+    meta = json.loads((DEFAULT_MODEL_DIR / META_FILE).read_text(encoding="utf-8"))
+    meta["trained_with"]["scikit-learn"] = "0.1"
+    (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0\.1 \(installed: "):
+        warn_on_version_mismatch(tmp_path)
+
+
+def test_the_shipped_model_matches_the_installed_libraries():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelVersionWarning)
+        warn_on_version_mismatch(DEFAULT_MODEL_DIR)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -413,7 +413,7 @@ def _insert(db: sqlite3.Connection, table: str, row: Mapping[str, object]) -> in
 
 
 def _insert_many(
-    db: sqlite3.Connection, table: str, rows: list[dict[str, object]], replace: bool = False
+    db: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, object]], replace: bool = False
 ) -> None:
     """Insert rows that share their columns, given by name; `replace` overwrites a row with the
     same key."""

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from corpus.labels import Status, TopicId
 from corpus.model import Evidence, Provision, Tag
 
 
@@ -34,10 +35,10 @@ class Review:
     provision_id: int
     reviewer: str
     at: str
-    status_before: str | None
-    topics_before: list[str] | None
-    status_after: str
-    topics_after: list[str]
+    status_before: Status | None
+    topics_before: list[TopicId] | None
+    status_after: Status
+    topics_after: list[TopicId]
     note: str
     replaces: int | None
 
@@ -53,14 +54,14 @@ class StoredProvision:
     review: Review | None
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> Status | None:
         """The label in force: a reviewer's over the model's."""
         if self.review:
             return self.review.status_after
         return self.tag.status if self.tag else None
 
     @property
-    def topics(self) -> list[str]:
+    def topics(self) -> list[TopicId]:
         if self.review:
             return self.review.topics_after
         return self.tag.topics if self.tag else []
