@@ -22,7 +22,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc
 
-from classifiers.nlp import RAW_TEXT, get_nlp, pipeline_language
+from classifiers.components.marks import RAW_TEXT
+from classifiers.nlp import get_nlp, pipeline_language
 from corpus.labels import TOPIC_IDS
 
 MARKS_KEY = "_marks"  # rows may carry precomputed RowMarks under this key
