@@ -16,7 +16,7 @@ import skops.io as sio
 from spacy.tokens import Span
 
 from classifiers.features import MARKS_KEY, RowMarks, analyse
-from classifiers.models import Prediction, predict
+from classifiers.models import C177Model, Prediction
 from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE, model_version
 from corpus.model import Evidence, Provision, Tag
 
@@ -48,17 +48,17 @@ class UntrustedModelError(RuntimeError):
     pass
 
 
-def load_models(model_dir: Path) -> dict[str, Any]:
+def load_models(model_dir: Path) -> C177Model:
     path = Path(model_dir) / MODEL_FILE
     untrusted = set(sio.get_untrusted_types(file=path))
     refused = sorted(untrusted - TRUSTED_TYPES)
     if refused:
         raise UntrustedModelError(f"{path}: refusing to load types {refused}")
-    return sio.load(path, trusted=sorted(untrusted))
+    return C177Model.from_payload(sio.load(path, trusted=sorted(untrusted)))
 
 
 class Tagger:
-    def __init__(self, models: dict[str, Any], version: str, explain: bool = True):
+    def __init__(self, models: C177Model, version: str, explain: bool = True):
         self.models = models
         self._version = version
         self.explain = explain
@@ -94,7 +94,7 @@ class Tagger:
         rows = self.rows(provisions, language, document_title)
         for row, marks in zip(rows, analyse(rows, keep_docs=self.explain), strict=True):
             row[MARKS_KEY] = marks
-        predictions = predict(self.models, rows, explain=self.explain)
+        predictions = self.models.predict(rows, explain=self.explain)
         return [
             Tag(
                 status=pr.status,

@@ -160,7 +160,7 @@ def test_saved_model_loads_and_predicts_the_same_scores(model_dir, tagger):
     ]
     assert again.version == tagger.version
     # the two pipelines still share one fitted feature union after the round trip
-    assert again.models["status"].steps[0][1] is again.models["topics"].steps[0][1]
+    assert again.models.status_pipeline_.steps[0][1] is again.models.topic_pipeline_.steps[0][1]
 
 
 def test_version_follows_the_model_file(model_dir, tmp_path):
