@@ -304,133 +304,118 @@ def _agreement_line(report: dict[str, Any]) -> str:
     )
 
 
+def _target_rows(report: dict[str, Any], missed: str) -> list[list[Any]]:
+    return [
+        [k, v["value"], v["target"], "yes" if v["met"] else missed]
+        for k, v in report["targets"].items()
+    ]
+
+
+def _confusion_rows(status: dict[str, Any]) -> list[list[Any]]:
+    labels = status["confusion"]["labels"]
+    return [[lab, *row] for lab, row in zip(labels, status["confusion"]["matrix"], strict=True)]
+
+
+def _law_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
+        for g, b in report["by_law"].items()
+    ]
+
+
 def format_report(report: dict[str, Any]) -> str:
     """The report as plain-text tables."""
+    st, tp = report["overall"]["status"], report["overall"]["topics"]
     out = [
         f"{report['scheme']}: {report['n_evaluated']}/{report['n_examples']} provisions, "
-        f"{report['n_laws']} laws"
+        f"{report['n_laws']} laws",
+        "\nTargets",
+        _table(["target", "value", "goal", "met"], _target_rows(report, "NO")),
     ]
-    st, tp = report["overall"]["status"], report["overall"]["topics"]
-    out.append("\nTargets")
-    out.append(
-        _table(
-            ["target", "value", "goal", "met"],
-            [
-                [k, v["value"], v["target"], "yes" if v["met"] else "NO"]
-                for k, v in report["targets"].items()
-            ],
-        )
-    )
     if agreement := _agreement_line(report):
         out.append(agreement)
-    out.append(
+    out += [
         f"\nStatus (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f}, "
-        f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})"
-    )
-    out.append(
-        _table(["status", "precision", "recall", "f1", "support"], _per_label_rows(st["per_label"]))
-    )
-    out.append("\nConfusion (rows gold, columns predicted)")
-    labels = st["confusion"]["labels"]
-    out.append(
+        f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})",
         _table(
-            ["gold \\ pred", *labels],
-            [[lab, *row] for lab, row in zip(labels, st["confusion"]["matrix"], strict=True)],
-        )
-    )
-    out.append(
+            ["status", "precision", "recall", "f1", "support"], _per_label_rows(st["per_label"])
+        ),
+        "\nConfusion (rows gold, columns predicted)",
+        _table(["gold \\ pred", *st["confusion"]["labels"]], _confusion_rows(st)),
         f"\nTopics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f}, "
-        f"Brier {tp.get('brier', 0):.3f}, ECE {tp.get('ece', 0):.3f})"
-    )
-    out.append(
+        f"Brier {tp.get('brier', 0):.3f}, ECE {tp.get('ece', 0):.3f})",
         _table(
             ["topic", "precision", "recall", "f1", "support"],
             _per_label_rows(tp["per_label"], present_only=True),
-        )
-    )
-    out.append("\nBy language")
-    out.append(
+        ),
+        "\nBy language",
         _table(
             ["language", "n", "status macro-F1", "topic micro-F1"],
             [
                 [lang, b["status"]["n"], b["status"]["macro_f1"], b["topics"]["micro_f1"]]
                 for lang, b in report["by_language"].items()
             ],
-        )
-    )
-    out.append("\nBy law (held out)")
-    out.append(
-        _table(
-            ["law", "n", "status acc", "status macro-F1", "topic micro-F1"],
-            [
-                [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
-                for g, b in report["by_law"].items()
-            ],
-        )
-    )
+        ),
+        "\nBy law (held out)",
+        _table(["law", "n", "status acc", "status macro-F1", "topic micro-F1"], _law_rows(report)),
+    ]
     if report["skipped_folds"]:
         out.append("\nSkipped folds: " + "; ".join(report["skipped_folds"]))
     return "\n".join(out)
 
 
-if __name__ == "__main__":  # python -m classifiers.evaluate: the seed set, for a smoke check
-    from classifiers.train import load_seed_examples
+def _markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    fmt = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(r) + " |" for r in fmt),
+    ]
 
-    print(format_report(evaluate(load_seed_examples())))
+
+def _markdown_intro(report: dict[str, Any], command: str) -> list[str]:
+    out = ["# Tagger evaluation: held-out laws", ""]
+    if command:
+        out += ["Produced by:", "", "```", command, "```", ""]
+    thresholds = (
+        "chosen by inner cross-validation on the training folds only."
+        if report["train_params"].get("thresholds")
+        else "0.5 for every topic."
+    )
+    out += [
+        f"{report['scheme']}: {report['n_evaluated']} annotated provisions of "
+        f"{report['n_laws']} documents; each held-out law is predicted by models trained "
+        f"on the others (+ {report.get('n_extra_train', 0)} invented seed examples, never "
+        "evaluated). Topic thresholds: " + thresholds,
+        "",
+    ]
+    out += _markdown_table(["target", "value", "goal", "met"], _target_rows(report, "no"))
+    if agreement := _agreement_line(report):
+        out += ["", agreement]
+    return out
+
+
+def _excludes_recall(status: dict[str, Any]) -> float | str:
+    excludes = status["per_label"]["excludes"]
+    return excludes["recall"] if excludes["support"] else "-"
 
 
 def format_markdown(report: dict[str, Any], command: str = "") -> str:
     """The leave-one-law-out figures as Markdown tables (models/EVALUATION.md)."""
     st, tp = report["overall"]["status"], report["overall"]["topics"]
-
-    def table(header: list[str], rows: list[list[Any]]) -> list[str]:
-        fmt = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
-        return [
-            "| " + " | ".join(header) + " |",
-            "|" + "---|" * len(header),
-            *("| " + " | ".join(r) + " |" for r in fmt),
-        ]
-
-    out = ["# Tagger evaluation: held-out laws", ""]
-    if command:
-        out += ["Produced by:", "", "```", command, "```", ""]
-    out += [
-        f"{report['scheme']}: {report['n_evaluated']} annotated provisions of "
-        f"{report['n_laws']} documents; each held-out law is predicted by models trained "
-        f"on the others (+ {report.get('n_extra_train', 0)} invented seed examples, never "
-        "evaluated). Topic thresholds: "
-        + (
-            "chosen by inner cross-validation on the training folds only."
-            if report["train_params"].get("thresholds")
-            else "0.5 for every topic."
-        ),
-        "",
-    ]
-    out += table(
-        ["target", "value", "goal", "met"],
-        [
-            [k, v["value"], v["target"], "yes" if v["met"] else "no"]
-            for k, v in report["targets"].items()
-        ],
-    )
-    if agreement := _agreement_line(report):
-        out += ["", agreement]
+    out = _markdown_intro(report, command)
     out += ["", f"## Status (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f})", ""]
-    out += table(
+    out += _markdown_table(
         ["status", "precision", "recall", "F1", "support"], _per_label_rows(st["per_label"])
     )
-    labels = st["confusion"]["labels"]
     out += ["", "Confusion (rows gold, columns predicted)", ""]
-    out += table(
-        ["gold \\ predicted", *labels],
-        [[lab, *row] for lab, row in zip(labels, st["confusion"]["matrix"], strict=True)],
-    )
+    out += _markdown_table(["gold \\ predicted", *st["confusion"]["labels"]], _confusion_rows(st))
     out += ["", f"## Topics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f})", ""]
-    out += table(
+    out += _markdown_table(
         ["topic", "precision", "recall", "F1", "support"], _per_label_rows(tp["per_label"])
     )
     out += ["", "## By language", ""]
-    out += table(
+    out += _markdown_table(
         ["language", "provisions", "status macro-F1", "topic micro-F1", "excludes recall"],
         [
             [
@@ -438,21 +423,20 @@ def format_markdown(report: dict[str, Any], command: str = "") -> str:
                 b["status"]["n"],
                 b["status"]["macro_f1"],
                 b["topics"]["micro_f1"],
-                (
-                    b["status"]["per_label"]["excludes"]["recall"]
-                    if b["status"]["per_label"]["excludes"]["support"]
-                    else "-"
-                ),
+                _excludes_recall(b["status"]),
             ]
             for lang, b in report["by_language"].items()
         ],
     )
     out += ["", "## By law (held out)", ""]
-    out += table(
+    out += _markdown_table(
         ["law", "provisions", "status accuracy", "status macro-F1", "topic micro-F1"],
-        [
-            [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
-            for g, b in report["by_law"].items()
-        ],
+        _law_rows(report),
     )
     return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # python -m classifiers.evaluate: the seed set, for a smoke check
+    from classifiers.train import load_seed_examples
+
+    print(format_report(evaluate(load_seed_examples())))

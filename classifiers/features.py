@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,7 @@ def as_records(X: Any) -> list[dict[str, Any]]:
     return list(X)
 
 
-def field_text(row: dict[str, Any], name: str) -> str:
+def field_text(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name) or ""
     if isinstance(value, (list, tuple)):
         return CONTEXT_SEP.join(str(v) for v in value if v)
@@ -52,7 +52,7 @@ def field_text(row: dict[str, Any], name: str) -> str:
     return str(value)
 
 
-def effective_text(row: dict[str, Any]) -> tuple[str, bool]:
+def effective_text(row: Mapping[str, Any]) -> tuple[str, bool]:
     """The provision's text; its heading when that is its only text (C177_LABELS.md)."""
     text = field_text(row, "text")
     if text.strip():

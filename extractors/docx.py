@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.model import ExtractedDocument, ExtractionError, Line
 from extractors.text import clean_spaces
+
+if TYPE_CHECKING:  # python-docx is imported when a DOCX file is read
+    from docx.text.paragraph import Paragraph
 
 # Styles that mark headings: Word's own and ConsultantPlus's title style.
 _HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNORECASE)
@@ -15,7 +19,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNO
 _NOTE_BOX = re.compile(r"КонсультантПлюс|Список изменяющих документов|ConsultantPlus")
 
 
-def _is_heading(paragraph) -> bool:  # noqa: ANN001 - python-docx types
+def _is_heading(paragraph: Paragraph) -> bool:
     try:
         name = paragraph.style.name if paragraph.style is not None else ""
     except (KeyError, ValueError):

@@ -3,12 +3,13 @@ lemmas (configured by the name of a lexicon, loaded in `initialize`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from classifiers.lexicon import NATIVE_LANGUAGES, load_lexicon
 
@@ -61,7 +62,7 @@ class LowerLookupLemmatizer:
                 if len(cache) < 500_000:  # bound memory on huge corpora
                     cache[key] = lemma
             lemmas[i] = lemma
-        doc.from_array([LEMMA], lemmas)
+        doc.from_array([LEMMA], cast(Ints2d, lemmas))  # spaCy's stub is narrower than its API
         return doc
 
 

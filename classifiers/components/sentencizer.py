@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy
 from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 
 class ArraySentencizer:
@@ -33,7 +36,7 @@ class ArraySentencizer:
                 seen = False
             elif in_punct:
                 seen = True
-        doc.from_array([SENT_START], starts.view("uint64").reshape(-1, 1))
+        doc.from_array([SENT_START], cast(Ints2d, starts.view("uint64").reshape(-1, 1)))
         return doc
 
 
