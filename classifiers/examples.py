@@ -41,8 +41,8 @@ class Example:
         context = record.get("context")
         if isinstance(context, list | tuple):
             context = tuple(context)
-        else:
-            context = field_text(record, "context")
+        else:  # one joined string, or none
+            context = field_text(record, "context") or ()
         return cls(
             text=field_text(record, "text"),
             status=str(record.get("status") or ""),

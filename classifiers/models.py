@@ -36,8 +36,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import ThreadpoolController
 
-from classifiers.examples import Example, topic_matrix, with_marks
-from classifiers.features import MARKS_KEY, RowMarks, as_records, build_features
+from classifiers.examples import Example, topic_matrix, trainable, with_marks
+from classifiers.features import MARKS_KEY, RowMarks, as_records, build_features, row_marks
 from classifiers.thresholds import tune_thresholds
 from corpus.labels import STATUSES, TOPIC_IDS
 
@@ -61,7 +61,8 @@ class C177Model(BaseEstimator):
     """Status and topics of provision rows (dicts with text, heading, context, title,
     language, repealed, and their RowMarks under MARKS_KEY when already computed).
 
-    `fit(examples)` learns from typed `Example`s, which carry their labels; with
+    `fit(examples)` learns from typed `Example`s, which carry their labels (repealed and
+    empty ones are left to the rules); with
     `tune_thresholds`, a threshold per topic is chosen by inner cross-validation grouped by
     law (five fits instead of one, so off by default: every threshold is then 0.5)."""
 
@@ -78,7 +79,7 @@ class C177Model(BaseEstimator):
         self.n_explained = n_explained
 
     def fit(self, examples: Sequence[Example], y: None = None) -> C177Model:
-        examples = with_marks(examples)
+        examples = with_marks(trainable(examples))
         if len({ex.status for ex in examples}) < 2:
             raise ValueError("training needs at least two statuses")
         rows = [ex.row() for ex in examples]
@@ -153,7 +154,7 @@ class C177Model(BaseEstimator):
 
     def predict(self, X: Any, explain: bool = False) -> list[Prediction]:
         """A Prediction per row; with `explain`, the features that weighed most."""
-        rows = as_records(X)
+        rows = _with_marks(as_records(X))
         if not rows:
             return []
         # threaded BLAS only oversubscribes the cores for matrices this size
@@ -315,6 +316,14 @@ def _union_transform(union: FeatureUnion, rows: list[dict[str, Any]]) -> sp.csr_
         block = sp.csr_matrix(block) if not sp.issparse(block) else block
         blocks.append(block * weights[name] if name in weights else block)
     return sp.hstack(blocks, format="csr")
+
+
+def _with_marks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows carrying their RowMarks, computed once here for those that lack them."""
+    return [
+        row if row.get(MARKS_KEY) is marks else {**row, MARKS_KEY: marks}
+        for row, marks in zip(rows, row_marks(rows), strict=True)
+    ]
 
 
 def _row(X: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import skops.io as sio
 
-from classifiers.examples import as_examples, trainable, with_marks
+from classifiers.examples import as_examples, trainable
 from classifiers.models import C177Model
 from classifiers.version import DEFAULT_MODEL_DIR, MODEL_FILE
 from corpus.labels import STATUSES, TOPIC_IDS
@@ -41,7 +41,7 @@ def train(
     per-topic thresholds by inner CV (five fits instead of one, so off by default;
     otherwise every topic's threshold is 0.5)."""
     model = C177Model(C_status=C_status, C_topics=C_topics, tune_thresholds=thresholds)
-    return model.fit(with_marks(trainable(as_examples(examples))))
+    return model.fit(as_examples(examples))
 
 
 def save(model: C177Model, model_dir: Path, meta: dict[str, Any] | None = None) -> Path:
