@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -38,7 +38,7 @@ from threadpoolctl import ThreadpoolController
 
 from classifiers.examples import Example, topic_matrix, trainable, with_marks
 from classifiers.features import MARKS_KEY, RowMarks, as_records, build_features, row_marks
-from classifiers.thresholds import tune_thresholds
+from classifiers.thresholds import tuned_thresholds
 from corpus.labels import STATUSES, TOPIC_IDS
 
 DEFAULT_TOPIC_THRESHOLD = 0.5
@@ -62,9 +62,9 @@ class C177Model(BaseEstimator):
     language, repealed, and their RowMarks under MARKS_KEY when already computed).
 
     `fit(examples)` learns from typed `Example`s, which carry their labels (repealed and
-    empty ones are left to the rules); with
-    `tune_thresholds`, a threshold per topic is chosen by inner cross-validation grouped by
-    law (five fits instead of one, so off by default: every threshold is then 0.5)."""
+    empty ones are left to the rules). With `tune_thresholds`, a threshold per topic is chosen
+    by inner cross-validation grouped by law (five fits instead of one, so off by default:
+    every threshold is then 0.5)."""
 
     def __init__(
         self,
@@ -99,11 +99,12 @@ class C177Model(BaseEstimator):
             len(rows),
         )
         if self.tune_thresholds:
-            self.thresholds_ = tune_thresholds(examples, self._fit_untuned)
+            self.thresholds_ = tuned_thresholds(examples, self._fit_untuned)
         return self
 
     def _fit_untuned(self, examples: Sequence[Example]) -> C177Model:
-        return C177Model(self.C_status, self.C_topics, n_explained=self.n_explained).fit(examples)
+        model: C177Model = clone(self).set_params(tune_thresholds=False)
+        return model.fit(examples)
 
     def _set_fitted(
         self,

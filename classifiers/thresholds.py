@@ -18,7 +18,7 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.15, 0.90, 0.05))
 MIN_POSITIVES = 5  # fewer positives than this in the inner folds: keep the default 0.5
 
 
-def tune_thresholds(
+def tuned_thresholds(
     examples: Sequence[Example], fit: Callable[[list[Example]], C177Model], n_splits: int = 4
 ) -> dict[str, float]:
     """A threshold per topic from the out-of-fold probabilities of the examples (`fit`

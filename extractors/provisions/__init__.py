@@ -1,14 +1,11 @@
-"""Splitting an `ExtractedDocument` into `Provision`s.
+"""Splitting an `ExtractedDocument` into `Provision`s, in three passes:
 
-- `languages`: the words and patterns of each language (heading families, divisions, notes);
-- `lines`: pass 1 classifies every line, pass 2 keeps the main families and drops tables of
+- `lines`: one linear pass classifies every line against the tables of precompiled patterns
+  of `languages` (provision headings by family, division headings by rank, editorial notes,
+  closing formulas); a second keeps the document's main families and drops its tables of
   contents;
-- `tree`: pass 3 walks the classified lines and builds the provisions with their context.
-
-One linear pass classifies every line against tables of precompiled patterns (provision
-headings by family, division headings by rank, editorial notes, closing formulas); a small
-state machine then walks the classified lines, keeping the stack of divisions above the
-current provision (its `context`) and collecting the provision's text and notes.
+- `tree`: a small state machine walks the classified lines, keeping the stack of divisions
+  above the current provision (its `context`) and collecting the provision's text and notes.
 
 Guards against the usual traps, all generic rather than per file:
 - a cross-reference at the start of a line ("artículo 245 de esta ley") is not a heading:

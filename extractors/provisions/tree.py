@@ -15,8 +15,6 @@ from extractors.provisions.lines import ClassifiedLine, Head, LineKind, clean_la
 # the kinds of line that go on with a note whose bracket is still open
 _NOTE_CONTINUES = (LineKind.TEXT, LineKind.NOTE, LineKind.BLANK)
 
-# --- pass 3: the state machine -------------------------------------------------------------
-
 
 @dataclass
 class _Open:
@@ -32,6 +30,8 @@ class _Open:
 
 
 class TreeBuilder:
+    """Provisions from classified lines: `run()` hands each line to the handler of its kind."""
+
     def __init__(self, doc: ExtractedDocument, grammar: Grammar, recs: list[ClassifiedLine]):
         self.doc = doc
         self.grammar = grammar
