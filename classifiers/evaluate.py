@@ -10,7 +10,9 @@ line per law. `format_report` prints it as tables; the dict is JSON-ready.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +25,13 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
-from classifiers.features import as_records
-from classifiers.models import predict
-from classifiers.train import topic_matrix, train, with_marks
+from classifiers.examples import Example, as_examples, topic_matrix, with_marks
+from classifiers.models import Prediction
+from classifiers.train import train
 from corpus.labels import STATUSES, TOPIC_IDS
 
 TARGETS = {"status_macro_f1": 0.85, "topic_micro_f1": 0.80, "excludes_recall": 1.0}
 MAX_FOLDS = 60  # beyond this many laws, GroupKFold with 60 folds
-
-
-def _group(ex: dict[str, Any]) -> str:
-    return str(ex.get("group") or ex.get("document") or ex.get("sha256") or "")
 
 
 def expected_calibration_error(
@@ -113,130 +111,157 @@ def _topic_block(
     return block
 
 
-def _scores(
-    y_true: list[str],
-    y_pred: list[str],
-    p_status: np.ndarray,
-    Y_true: np.ndarray,
-    Y_pred: np.ndarray,
-    p_topics: np.ndarray,
-) -> dict[str, Any]:
-    return {
-        "status": _status_block(y_true, y_pred, p_status),
-        "topics": _topic_block(Y_true, Y_pred, p_topics),
-    }
+@dataclass
+class HeldOut:
+    """The pooled predictions of every example by a model trained without its law."""
+
+    status: list[str]  # "" where the example's fold was skipped
+    p_status: np.ndarray
+    p_topics: np.ndarray
+    topics: np.ndarray  # the tagger's topics (thresholds applied), as an indicator matrix
+    rules: list[str | None]
+    skipped: list[str]
+
+    @classmethod
+    def empty(cls, n: int) -> HeldOut:
+        return cls(
+            [""] * n,
+            np.zeros((n, len(STATUSES))),
+            np.zeros((n, len(TOPIC_IDS))),
+            np.zeros((n, len(TOPIC_IDS)), dtype=int),
+            [None] * n,
+            [],
+        )
+
+    def record(self, i: int, pr: Prediction) -> None:
+        self.status[i] = pr.status
+        self.p_status[i] = [pr.scores[f"status:{s}"] for s in STATUSES]
+        self.p_topics[i] = [pr.scores[f"topic:{t}"] for t in TOPIC_IDS]
+        self.topics[i] = [t in pr.topics for t in TOPIC_IDS]
+        self.rules[i] = pr.rule
 
 
 def evaluate(
-    examples: list[dict[str, Any]],
-    extra_train: list[dict[str, Any]] | None = None,
+    examples: Any,
+    extra_train: Any = None,
     folds: int | None = None,
     **train_params: Any,
 ) -> dict[str, Any]:
     """Leave-one-law-out figures for the tagger on labelled examples (see module doc).
 
     `extra_train` (the seed examples) joins every training fold and is never evaluated."""
-    rows = with_marks(as_records(examples))  # spaCy once; every fold reuses the marks
-    extra = [dict(r, seed=True) for r in with_marks(as_records(extra_train or []))]
-    groups = np.array([_group(r) for r in rows])
+    rows = with_marks(as_examples(examples))  # spaCy once; every fold reuses the marks
+    extra = [replace(ex, seed=True) for ex in with_marks(as_examples(extra_train or []))]
+    groups = np.array([ex.group for ex in rows])
     n_groups = len(set(groups))
     if n_groups < 2:
         raise ValueError("leave-one-law-out needs examples from at least two laws")
     # Leave-one-law-out, or `folds` groups of whole laws (quicker; a law is never split).
     n_folds = min(folds or MAX_FOLDS, n_groups)
     splitter = LeaveOneGroupOut() if n_groups <= n_folds else GroupKFold(n_splits=n_folds)
-    n = len(rows)
-    pred_status: list[str] = [""] * n
-    p_status = np.zeros((n, len(STATUSES)))
-    p_topics = np.zeros((n, len(TOPIC_IDS)))
-    Y_pred_all = np.zeros((n, len(TOPIC_IDS)), dtype=int)  # the tagger's topics (thresholds)
-    rules: list[str | None] = [None] * n
-    skipped: list[str] = []
-    for train_idx, test_idx in splitter.split(np.zeros(n), groups=groups):
-        train_rows = [rows[i] for i in train_idx] + extra
-        try:
-            models = train(train_rows, **train_params)
-        except ValueError as err:  # e.g. a fold whose training laws hold one status only
-            skipped.append(f"{groups[test_idx[0]]}: {err}")
-            continue
-        for i, pr in zip(
-            test_idx, predict(models, [rows[i] for i in test_idx], explain=False), strict=True
-        ):
-            pred_status[i] = pr.status
-            p_status[i] = [pr.scores[f"status:{s}"] for s in STATUSES]
-            p_topics[i] = [pr.scores[f"topic:{t}"] for t in TOPIC_IDS]
-            Y_pred_all[i] = [t in pr.topics for t in TOPIC_IDS]
-            rules[i] = pr.rule
-    done = [i for i in range(n) if pred_status[i]]
-    Y_true_all = topic_matrix(rows)
-
-    def block(idx: list[int]) -> dict[str, Any]:
-        return _scores(
-            [rows[i]["status"] for i in idx],
-            [pred_status[i] for i in idx],
-            p_status[idx],
-            Y_true_all[idx],
-            Y_pred_all[idx],
-            p_topics[idx],
-        )
-
+    held_out = _predict_held_out(rows, extra, groups, splitter, train_params)
+    done = [i for i in range(len(rows)) if held_out.status[i]]
+    scores = _Scorer(rows, held_out)
     report: dict[str, Any] = {
         "scheme": type(splitter).__name__,
         "n_extra_train": len(extra),
-        "train_params": {k: v for k, v in train_params.items()},
-        "n_examples": n,
+        "train_params": dict(train_params),
+        "n_examples": len(rows),
         "n_evaluated": len(done),
         "n_laws": n_groups,
-        "skipped_folds": skipped,
-        "overall": block(done),
-        "by_language": {},
-        "by_law": {},
-        "rules_fired": {},
-        "errors": [],
+        "skipped_folds": held_out.skipped,
+        "overall": scores.block(done),
+        "by_language": scores.by_language(done),
+        "by_law": scores.by_law(done),
+        "rules_fired": dict(Counter(r for i in done if (r := held_out.rules[i]))),
+        "errors": _errors(rows, held_out, done),
     }
-    for lang in sorted({str(rows[i].get("language", "")) for i in done}):
-        report["by_language"][lang] = block(
-            [i for i in done if str(rows[i].get("language", "")) == lang]
-        )
-    for g in sorted({groups[i] for i in done}):
-        idx = [i for i in done if groups[i] == g]
-        b = block(idx)
-        report["by_law"][g] = {
-            "n": len(idx),
-            "status_accuracy": b["status"]["accuracy"],
-            "status_macro_f1": b["status"]["macro_f1"],
-            "topic_micro_f1": b["topics"]["micro_f1"],
-        }
-    for i in done:
-        if rules[i]:
-            report["rules_fired"][rules[i]] = report["rules_fired"].get(rules[i], 0) + 1
-        if rows[i]["status"] != pred_status[i]:
-            report["errors"].append(
-                {
-                    "id": rows[i].get("id") or f"{groups[i]} {rows[i].get('citation', '')}".strip(),
-                    "gold": rows[i]["status"],
-                    "predicted": pred_status[i],
-                    "rule": rules[i],
-                }
-            )
-    overall = report["overall"]
-    report["targets"] = {
-        "status_macro_f1": {
-            "target": TARGETS["status_macro_f1"],
-            "value": overall["status"]["macro_f1"],
-        },
-        "topic_micro_f1": {
-            "target": TARGETS["topic_micro_f1"],
-            "value": overall["topics"]["micro_f1"],
-        },
-        "excludes_recall": {
-            "target": TARGETS["excludes_recall"],
-            "value": overall["status"]["per_label"]["excludes"]["recall"],
-        },
-    }
-    for t in report["targets"].values():
-        t["met"] = t["value"] >= t["target"]
+    report["targets"] = _targets(report["overall"])
     return report
+
+
+def _predict_held_out(
+    rows: list[Example],
+    extra: list[Example],
+    groups: np.ndarray,
+    splitter: LeaveOneGroupOut | GroupKFold,
+    train_params: dict[str, Any],
+) -> HeldOut:
+    held_out = HeldOut.empty(len(rows))
+    for train_idx, test_idx in splitter.split(np.zeros(len(rows)), groups=groups):
+        try:
+            model = train([rows[i] for i in train_idx] + extra, **train_params)
+        except ValueError as err:  # e.g. a fold whose training laws hold one status only
+            held_out.skipped.append(f"{groups[test_idx[0]]}: {err}")
+            continue
+        predictions = model.predict([rows[i].row() for i in test_idx])
+        for i, pr in zip(test_idx, predictions, strict=True):
+            held_out.record(i, pr)
+    return held_out
+
+
+class _Scorer:
+    """The status and topic figures of any subset of the held-out predictions."""
+
+    def __init__(self, rows: list[Example], held_out: HeldOut):
+        self.rows = rows
+        self.held_out = held_out
+        self.gold_topics = topic_matrix(rows)
+
+    def block(self, idx: list[int]) -> dict[str, Any]:
+        h = self.held_out
+        return {
+            "status": _status_block(
+                [self.rows[i].status for i in idx], [h.status[i] for i in idx], h.p_status[idx]
+            ),
+            "topics": _topic_block(self.gold_topics[idx], h.topics[idx], h.p_topics[idx]),
+        }
+
+    def by_language(self, done: list[int]) -> dict[str, Any]:
+        languages = sorted({self.rows[i].language for i in done})
+        return {
+            lang: self.block([i for i in done if self.rows[i].language == lang])
+            for lang in languages
+        }
+
+    def by_law(self, done: list[int]) -> dict[str, Any]:
+        out = {}
+        for law in sorted({self.rows[i].group for i in done}):
+            idx = [i for i in done if self.rows[i].group == law]
+            b = self.block(idx)
+            out[law] = {
+                "n": len(idx),
+                "status_accuracy": b["status"]["accuracy"],
+                "status_macro_f1": b["status"]["macro_f1"],
+                "topic_micro_f1": b["topics"]["micro_f1"],
+            }
+        return out
+
+
+def _errors(rows: list[Example], held_out: HeldOut, done: list[int]) -> list[dict[str, Any]]:
+    """The examples whose status the held-out model got wrong."""
+    return [
+        {
+            "id": rows[i].name,
+            "gold": rows[i].status,
+            "predicted": held_out.status[i],
+            "rule": held_out.rules[i],
+        }
+        for i in done
+        if rows[i].status != held_out.status[i]
+    ]
+
+
+def _targets(overall: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    values = {
+        "status_macro_f1": overall["status"]["macro_f1"],
+        "topic_micro_f1": overall["topics"]["micro_f1"],
+        "excludes_recall": overall["status"]["per_label"]["excludes"]["recall"],
+    }
+    return {
+        name: {"target": TARGETS[name], "value": value, "met": value >= TARGETS[name]}
+        for name, value in values.items()
+    }
 
 
 def write_report(report: dict[str, Any], path: Path | str) -> None:
@@ -279,133 +304,118 @@ def _agreement_line(report: dict[str, Any]) -> str:
     )
 
 
+def _target_rows(report: dict[str, Any], missed: str) -> list[list[Any]]:
+    return [
+        [k, v["value"], v["target"], "yes" if v["met"] else missed]
+        for k, v in report["targets"].items()
+    ]
+
+
+def _confusion_rows(status: dict[str, Any]) -> list[list[Any]]:
+    labels = status["confusion"]["labels"]
+    return [[lab, *row] for lab, row in zip(labels, status["confusion"]["matrix"], strict=True)]
+
+
+def _law_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
+        for g, b in report["by_law"].items()
+    ]
+
+
 def format_report(report: dict[str, Any]) -> str:
     """The report as plain-text tables."""
+    st, tp = report["overall"]["status"], report["overall"]["topics"]
     out = [
         f"{report['scheme']}: {report['n_evaluated']}/{report['n_examples']} provisions, "
-        f"{report['n_laws']} laws"
+        f"{report['n_laws']} laws",
+        "\nTargets",
+        _table(["target", "value", "goal", "met"], _target_rows(report, "NO")),
     ]
-    st, tp = report["overall"]["status"], report["overall"]["topics"]
-    out.append("\nTargets")
-    out.append(
-        _table(
-            ["target", "value", "goal", "met"],
-            [
-                [k, v["value"], v["target"], "yes" if v["met"] else "NO"]
-                for k, v in report["targets"].items()
-            ],
-        )
-    )
     if agreement := _agreement_line(report):
         out.append(agreement)
-    out.append(
+    out += [
         f"\nStatus (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f}, "
-        f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})"
-    )
-    out.append(
-        _table(["status", "precision", "recall", "f1", "support"], _per_label_rows(st["per_label"]))
-    )
-    out.append("\nConfusion (rows gold, columns predicted)")
-    labels = st["confusion"]["labels"]
-    out.append(
+        f"Brier {st.get('brier', 0):.3f}, ECE {st.get('ece', 0):.3f})",
         _table(
-            ["gold \\ pred", *labels],
-            [[lab, *row] for lab, row in zip(labels, st["confusion"]["matrix"], strict=True)],
-        )
-    )
-    out.append(
+            ["status", "precision", "recall", "f1", "support"], _per_label_rows(st["per_label"])
+        ),
+        "\nConfusion (rows gold, columns predicted)",
+        _table(["gold \\ pred", *st["confusion"]["labels"]], _confusion_rows(st)),
         f"\nTopics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f}, "
-        f"Brier {tp.get('brier', 0):.3f}, ECE {tp.get('ece', 0):.3f})"
-    )
-    out.append(
+        f"Brier {tp.get('brier', 0):.3f}, ECE {tp.get('ece', 0):.3f})",
         _table(
             ["topic", "precision", "recall", "f1", "support"],
             _per_label_rows(tp["per_label"], present_only=True),
-        )
-    )
-    out.append("\nBy language")
-    out.append(
+        ),
+        "\nBy language",
         _table(
             ["language", "n", "status macro-F1", "topic micro-F1"],
             [
                 [lang, b["status"]["n"], b["status"]["macro_f1"], b["topics"]["micro_f1"]]
                 for lang, b in report["by_language"].items()
             ],
-        )
-    )
-    out.append("\nBy law (held out)")
-    out.append(
-        _table(
-            ["law", "n", "status acc", "status macro-F1", "topic micro-F1"],
-            [
-                [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
-                for g, b in report["by_law"].items()
-            ],
-        )
-    )
+        ),
+        "\nBy law (held out)",
+        _table(["law", "n", "status acc", "status macro-F1", "topic micro-F1"], _law_rows(report)),
+    ]
     if report["skipped_folds"]:
         out.append("\nSkipped folds: " + "; ".join(report["skipped_folds"]))
     return "\n".join(out)
 
 
-if __name__ == "__main__":  # python -m classifiers.evaluate: the seed set, for a smoke check
-    from classifiers.train import load_seed_examples
+def _markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    fmt = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(r) + " |" for r in fmt),
+    ]
 
-    print(format_report(evaluate(load_seed_examples())))
+
+def _markdown_intro(report: dict[str, Any], command: str) -> list[str]:
+    out = ["# Tagger evaluation: held-out laws", ""]
+    if command:
+        out += ["Produced by:", "", "```", command, "```", ""]
+    thresholds = (
+        "chosen by inner cross-validation on the training folds only."
+        if report["train_params"].get("thresholds")
+        else "0.5 for every topic."
+    )
+    out += [
+        f"{report['scheme']}: {report['n_evaluated']} annotated provisions of "
+        f"{report['n_laws']} documents; each held-out law is predicted by models trained "
+        f"on the others (+ {report.get('n_extra_train', 0)} invented seed examples, never "
+        "evaluated). Topic thresholds: " + thresholds,
+        "",
+    ]
+    out += _markdown_table(["target", "value", "goal", "met"], _target_rows(report, "no"))
+    if agreement := _agreement_line(report):
+        out += ["", agreement]
+    return out
+
+
+def _excludes_recall(status: dict[str, Any]) -> float | str:
+    excludes = status["per_label"]["excludes"]
+    return excludes["recall"] if excludes["support"] else "-"
 
 
 def format_markdown(report: dict[str, Any], command: str = "") -> str:
     """The leave-one-law-out figures as Markdown tables (models/EVALUATION.md)."""
     st, tp = report["overall"]["status"], report["overall"]["topics"]
-
-    def table(header: list[str], rows: list[list[Any]]) -> list[str]:
-        fmt = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
-        return [
-            "| " + " | ".join(header) + " |",
-            "|" + "---|" * len(header),
-            *("| " + " | ".join(r) + " |" for r in fmt),
-        ]
-
-    out = ["# Tagger evaluation: held-out laws", ""]
-    if command:
-        out += ["Produced by:", "", "```", command, "```", ""]
-    out += [
-        f"{report['scheme']}: {report['n_evaluated']} annotated provisions of "
-        f"{report['n_laws']} documents; each held-out law is predicted by models trained "
-        f"on the others (+ {report.get('n_extra_train', 0)} invented seed examples, never "
-        "evaluated). Topic thresholds: "
-        + (
-            "chosen by inner cross-validation on the training folds only."
-            if report["train_params"].get("thresholds")
-            else "0.5 for every topic."
-        ),
-        "",
-    ]
-    out += table(
-        ["target", "value", "goal", "met"],
-        [
-            [k, v["value"], v["target"], "yes" if v["met"] else "no"]
-            for k, v in report["targets"].items()
-        ],
-    )
-    if agreement := _agreement_line(report):
-        out += ["", agreement]
+    out = _markdown_intro(report, command)
     out += ["", f"## Status (accuracy {st['accuracy']:.3f}, macro-F1 {st['macro_f1']:.3f})", ""]
-    out += table(
+    out += _markdown_table(
         ["status", "precision", "recall", "F1", "support"], _per_label_rows(st["per_label"])
     )
-    labels = st["confusion"]["labels"]
     out += ["", "Confusion (rows gold, columns predicted)", ""]
-    out += table(
-        ["gold \\ predicted", *labels],
-        [[lab, *row] for lab, row in zip(labels, st["confusion"]["matrix"], strict=True)],
-    )
+    out += _markdown_table(["gold \\ predicted", *st["confusion"]["labels"]], _confusion_rows(st))
     out += ["", f"## Topics (micro-F1 {tp['micro_f1']:.3f}, macro-F1 {tp['macro_f1']:.3f})", ""]
-    out += table(
+    out += _markdown_table(
         ["topic", "precision", "recall", "F1", "support"], _per_label_rows(tp["per_label"])
     )
     out += ["", "## By language", ""]
-    out += table(
+    out += _markdown_table(
         ["language", "provisions", "status macro-F1", "topic micro-F1", "excludes recall"],
         [
             [
@@ -413,21 +423,20 @@ def format_markdown(report: dict[str, Any], command: str = "") -> str:
                 b["status"]["n"],
                 b["status"]["macro_f1"],
                 b["topics"]["micro_f1"],
-                (
-                    b["status"]["per_label"]["excludes"]["recall"]
-                    if b["status"]["per_label"]["excludes"]["support"]
-                    else "-"
-                ),
+                _excludes_recall(b["status"]),
             ]
             for lang, b in report["by_language"].items()
         ],
     )
     out += ["", "## By law (held out)", ""]
-    out += table(
+    out += _markdown_table(
         ["law", "provisions", "status accuracy", "status macro-F1", "topic micro-F1"],
-        [
-            [g, b["n"], b["status_accuracy"], b["status_macro_f1"], b["topic_micro_f1"]]
-            for g, b in report["by_law"].items()
-        ],
+        _law_rows(report),
     )
     return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # python -m classifiers.evaluate: the seed set, for a smoke check
+    from classifiers.train import load_seed_examples
+
+    print(format_report(evaluate(load_seed_examples())))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc
 
-from classifiers.nlp import RAW_TEXT, get_nlp, pipeline_language
+from classifiers.components.marks import RAW_TEXT
+from classifiers.nlp import get_nlp, pipeline_language
 from corpus.labels import TOPIC_IDS
 
 MARKS_KEY = "_marks"  # rows may carry precomputed RowMarks under this key
@@ -42,7 +43,7 @@ def as_records(X: Any) -> list[dict[str, Any]]:
     return list(X)
 
 
-def field_text(row: dict[str, Any], name: str) -> str:
+def field_text(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name) or ""
     if isinstance(value, (list, tuple)):
         return CONTEXT_SEP.join(str(v) for v in value if v)
@@ -51,7 +52,7 @@ def field_text(row: dict[str, Any], name: str) -> str:
     return str(value)
 
 
-def effective_text(row: dict[str, Any]) -> tuple[str, bool]:
+def effective_text(row: Mapping[str, Any]) -> tuple[str, bool]:
     """The provision's text; its heading when that is its only text (C177_LABELS.md)."""
     text = field_text(row, "text")
     if text.strip():
@@ -188,84 +189,94 @@ def analyse(
 
 # --------------------------------------------------------------------------- numbers
 
-MARK_FEATURES: tuple[str, ...] = (
-    "hw_text",
-    "hw_heading",
-    "hw_cited",
-    "hw_only_cited",
-    "weak_text",
-    "telework",
-    "domestic",
-    "near_only",
-    "hw_context",
-    "near_context",
-    "hw_title",
-    "near_title",
-    "hw_any",
-    "excl_cues",
-    "excl_hw",
-    "xref",
-    "xref_hw",
-    "refs",
-    "citations",
-    "n_tokens",
-    "empty",
-    *(f"cue_{t}" for t in TOPIC_IDS),
-    "cue_total",
-    "work",
-    "hwctx_x_cues",
-    "hwctx_x_work",
-    "hw_x_cues",
-    "hwctx_x_len",
-)
-
 
 def _log(n: float) -> float:
     return math.log1p(n)
 
 
-def marks_vector(m: RowMarks) -> list[float]:
-    """One row of numbers, in MARK_FEATURES order (counts are log1p'd)."""
-    hw_text = m.text.hw
-    hw_heading = m.heading.hw
-    near = m.text.telework + m.text.domestic + m.heading.telework + m.heading.domestic
-    hw_ctx = m.context.hw_all
-    hw_title = m.title.hw_all
-    ctx_flag = float(hw_ctx > 0 or hw_title > 0)
-    own_flag = float(hw_text > 0 or hw_heading > 0)
-    topic_counts = [a + b for a, b in zip(m.text.topics, m.heading.topics, strict=True)]
-    cue_total = _log(sum(topic_counts))
-    work = _log(m.text.work + m.heading.work)
-    return [
-        _log(hw_text),
-        _log(hw_heading),
-        _log(m.cited),
-        float(m.cited > 0 and not own_flag),
-        _log(m.text.weak),
-        _log(m.text.telework + m.heading.telework),
-        _log(m.text.domestic + m.heading.domestic),
-        float(near > 0 and not own_flag),
-        _log(hw_ctx),
-        _log(m.context.telework + m.context.domestic),
-        _log(hw_title),
-        _log(m.title.telework + m.title.domestic),
-        float(own_flag or ctx_flag),
-        _log(m.excl_cues),
-        float(m.excl_hw),
-        _log(m.xref),
-        float(m.xref_hw),
-        _log(m.refs),
-        _log(m.citations),
-        _log(m.n_tokens) / 3.0,
-        float(m.n_tokens == 0),
-        *(_log(c) for c in topic_counts),
-        cue_total,
-        work,
-        ctx_flag * cue_total,
-        ctx_flag * work,
-        own_flag * cue_total,
-        ctx_flag * _log(m.n_tokens) / 3.0,
-    ]
+def _own(m: RowMarks) -> float:
+    """1.0 when the provision's own text or heading names home work."""
+    return float(m.text.hw > 0 or m.heading.hw > 0)
+
+
+def _in_context(m: RowMarks) -> float:
+    """1.0 when the headings above the provision or the law's title name home work."""
+    return float(m.context.hw_all > 0 or m.title.hw_all > 0)
+
+
+def _near_misses(m: RowMarks) -> int:
+    return m.text.telework + m.text.domestic + m.heading.telework + m.heading.domestic
+
+
+def _topic_cues(m: RowMarks, j: int) -> int:
+    return m.text.topics[j] + m.heading.topics[j]
+
+
+def _cue_total(m: RowMarks) -> float:
+    return _log(sum(_topic_cues(m, j) for j in range(len(TOPIC_IDS))))
+
+
+def _work(m: RowMarks) -> float:
+    return _log(m.text.work + m.heading.work)
+
+
+Feature = Callable[[RowMarks], float]
+
+# name -> number of a row (counts are log1p'd); the order is the order of the columns
+MARK_FEATURES: dict[str, Feature] = {
+    "hw_text": lambda m: _log(m.text.hw),
+    "hw_heading": lambda m: _log(m.heading.hw),
+    "hw_cited": lambda m: _log(m.cited),
+    "hw_only_cited": lambda m: float(m.cited > 0 and not _own(m)),
+    "weak_text": lambda m: _log(m.text.weak),
+    "telework": lambda m: _log(m.text.telework + m.heading.telework),
+    "domestic": lambda m: _log(m.text.domestic + m.heading.domestic),
+    "near_only": lambda m: float(_near_misses(m) > 0 and not _own(m)),
+    "hw_context": lambda m: _log(m.context.hw_all),
+    "near_context": lambda m: _log(m.context.telework + m.context.domestic),
+    "hw_title": lambda m: _log(m.title.hw_all),
+    "near_title": lambda m: _log(m.title.telework + m.title.domestic),
+    "hw_any": lambda m: float(_own(m) or _in_context(m)),
+    "excl_cues": lambda m: _log(m.excl_cues),
+    "excl_hw": lambda m: float(m.excl_hw),
+    "xref": lambda m: _log(m.xref),
+    "xref_hw": lambda m: float(m.xref_hw),
+    "refs": lambda m: _log(m.refs),
+    "citations": lambda m: _log(m.citations),
+    "n_tokens": lambda m: _log(m.n_tokens) / 3.0,
+    "empty": lambda m: float(m.n_tokens == 0),
+    **{
+        f"cue_{t}": (lambda m, j=j: _log(_topic_cues(m, j)))  # type: ignore[misc]
+        for j, t in enumerate(TOPIC_IDS)
+    },
+    "cue_total": _cue_total,
+    "work": _work,
+    "hwctx_x_cues": lambda m: _in_context(m) * _cue_total(m),
+    "hwctx_x_work": lambda m: _in_context(m) * _work(m),
+    "hw_x_cues": lambda m: _own(m) * _cue_total(m),
+    "hwctx_x_len": lambda m: _in_context(m) * _log(m.n_tokens) / 3.0,
+}
+
+
+def _topic_cue_features(j: int) -> dict[str, Feature]:
+    """Where topic j's cues sit: in the provision's heading, in its opening sentence, how
+    dense they are, their share of all cues, and in the context headings. A provision
+    regulates the subjects it opens with and dwells on; one it names in passing has a few
+    cues late in a long text."""
+    return {
+        "heading": lambda m: float(m.heading.topics[j] > 0),
+        "lead": lambda m: _log(m.text.topics_lead[j]),
+        "density": lambda m: m.text.topics[j] / math.sqrt(max(m.n_tokens, 1)),
+        "share": lambda m: m.text.topics[j] / sum(m.text.topics) if sum(m.text.topics) else 0.0,
+        "context": lambda m: float(m.context.topics[j] > 0),
+    }
+
+
+TOPIC_CUE_FEATURES: dict[str, Feature] = {
+    f"cue_{t}_{kind}": feature
+    for j, t in enumerate(TOPIC_IDS)
+    for kind, feature in _topic_cue_features(j).items()
+}
 
 
 def row_marks(rows: list[dict[str, Any]]) -> list[RowMarks]:
@@ -280,62 +291,36 @@ def row_marks(rows: list[dict[str, Any]]) -> list[RowMarks]:
 
 
 class _MarksBlock(TransformerMixin, BaseEstimator):
-    """A dense block of numbers per row, computed from its RowMarks by `vector`."""
+    """A dense block of numbers per row, one column per feature of a table computed from the
+    row's RowMarks."""
 
-    names: tuple[str, ...] = ()
-    vector: Callable[[RowMarks], list[float]]  # a staticmethod in each subclass
+    features: dict[str, Feature] = {}  # a table of the module, in each subclass
 
     def fit(self, X: Any, y: Any = None) -> _MarksBlock:
-        self.n_features_out_ = len(self.names)
+        self.n_features_out_ = len(self.features)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         rows = as_records(X)
-        return np.array([self.vector(m) for m in row_marks(rows)], dtype=np.float64).reshape(
-            len(rows), len(self.names)
-        )
+        features = list(self.features.values())
+        return np.array(
+            [[feature(m) for feature in features] for m in row_marks(rows)], dtype=np.float64
+        ).reshape(len(rows), len(features))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array(list(self.names), dtype=object)
+        return np.array(list(self.features), dtype=object)
 
 
 class MarksFeaturizer(_MarksBlock):
     """The spaCy marks of each row (homework terms, exclusions, references, cue counts)."""
 
-    names = MARK_FEATURES
-    vector = staticmethod(marks_vector)
-
-
-TOPIC_CUE_FEATURES: tuple[str, ...] = tuple(
-    f"{t}_{kind}" for t in TOPIC_IDS for kind in ("heading", "lead", "density", "share", "context")
-)
-
-
-def topic_cue_vector(m: RowMarks) -> list[float]:
-    """Where a topic's cues sit, per topic: in the provision's heading, in its opening
-    sentence, how dense they are, their share of all cues, and in the context headings.
-    A provision regulates the subjects it opens with and dwells on; one it names in passing
-    has a few cues late in a long text."""
-    n = math.sqrt(max(m.n_tokens, 1))
-    total = sum(m.text.topics)
-    out: list[float] = []
-    for j in range(len(TOPIC_IDS)):
-        count = m.text.topics[j]
-        out += [
-            float(m.heading.topics[j] > 0),
-            _log(m.text.topics_lead[j]),
-            count / n,
-            count / total if total else 0.0,
-            float(m.context.topics[j] > 0),
-        ]
-    return out
+    features = MARK_FEATURES
 
 
 class TopicCuesFeaturizer(_MarksBlock):
-    """The topic cues of each row, placed (see `topic_cue_vector`)."""
+    """The topic cues of each row, placed (see `_topic_cue_features`)."""
 
-    names = tuple(f"cue_{name}" for name in TOPIC_CUE_FEATURES)
-    vector = staticmethod(topic_cue_vector)
+    features = TOPIC_CUE_FEATURES
 
 
 class TextField(TransformerMixin, BaseEstimator):

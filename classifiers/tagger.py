@@ -16,7 +16,7 @@ import skops.io as sio
 from spacy.tokens import Span
 
 from classifiers.features import MARKS_KEY, RowMarks, analyse
-from classifiers.models import Prediction, predict
+from classifiers.models import C177Model, Prediction
 from classifiers.version import (
     DEFAULT_MODEL_DIR,
     MODEL_FILE,
@@ -24,6 +24,7 @@ from classifiers.version import (
     warn_on_version_mismatch,
 )
 from corpus.errors import C177Error
+from corpus.labels import EvidenceKind
 from corpus.model import Evidence, Provision, Tag
 
 # Types a model file may contain beyond skops' own defaults. Anything else is refused:
@@ -54,18 +55,18 @@ class UntrustedModelError(C177Error, RuntimeError):
     """A model file holding types we do not trust to unpickle."""
 
 
-def load_models(model_dir: Path) -> dict[str, Any]:
+def load_models(model_dir: Path) -> C177Model:
     path = Path(model_dir) / MODEL_FILE
     untrusted = set(sio.get_untrusted_types(file=path))
     refused = sorted(untrusted - TRUSTED_TYPES)
     if refused:
         raise UntrustedModelError(f"{path}: refusing to load types {refused}")
     warn_on_version_mismatch(model_dir)
-    return sio.load(path, trusted=sorted(untrusted))
+    return C177Model.from_payload(sio.load(path, trusted=sorted(untrusted)))
 
 
 class Tagger:
-    def __init__(self, models: dict[str, Any], version: str, explain: bool = True):
+    def __init__(self, models: C177Model, version: str, explain: bool = True):
         self.models = models
         self._version = version
         self.explain = explain
@@ -101,7 +102,7 @@ class Tagger:
         rows = self.rows(provisions, language, document_title)
         for row, marks in zip(rows, analyse(rows, keep_docs=self.explain), strict=True):
             row[MARKS_KEY] = marks
-        predictions = predict(self.models, rows, explain=self.explain)
+        predictions = self.models.predict(rows, explain=self.explain)
         return [
             Tag(
                 status=pr.status,
@@ -116,49 +117,67 @@ class Tagger:
     def _evidence(self, m: RowMarks, pr: Prediction) -> list[Evidence]:
         if pr.rule == "empty":
             return [Evidence("none", "feature", "rule: repealed or no text")]
-        ev: list[Evidence] = []
-        doc = m.doc
-        in_text = doc is not None and not m.heading_as_text  # offsets point into the text
+        return [
+            *_span_evidence(m, pr),
+            *_context_evidence(m),
+            *_rule_evidence(pr),
+            *(Evidence(label, "feature", name, weight=round(weight, 4))
+              for label, name, weight in pr.features),
+        ]  # fmt: skip
 
-        def found(label: str, kind: str, what: str, first: Span, last: Span) -> Evidence:
-            """Evidence from first to last span, with offsets when they point into the text."""
-            if not in_text:
-                return Evidence(label, kind, what)
-            return Evidence(label, kind, what, first.start_char, last.end_char)
 
-        if doc is not None:
-            for cue, span in doc._.excluded_homework:
-                ev.append(found("excludes", "exclusion", f"{cue.text} … {span.text}", cue, span))
-            for span in doc._.homework_spans:
-                label = "explicit" if not span._.cited else "none"
-                what = span.text if not span._.cited else f"{span.text} (inside a citation)"
-                if span.label_ == "weak":
-                    what = f"{span.text} (place of work)"
-                ev.append(found(label, "term", what, span, span))
-            for span in doc._.near_miss_spans:
-                what = f"{span.text} (near miss: {span.label_})"
-                ev.append(found("general", "term", what, span, span))
-            for topic in pr.topics:
-                for span in doc._.topic_cues.get(topic, [])[:3]:
-                    ev.append(found(topic, "term", span.text, span, span))
-        for where, marks in (("heading", m.heading), ("context", m.context), ("title", m.title)):
-            for label, words in marks.terms:
-                if label in ("homework", "weak"):
-                    ev.append(Evidence("explicit", "context", f"{where}: {words}"))
-                else:
-                    ev.append(Evidence("general", "context", f"{where}: {words} (near miss)"))
-        if pr.rule:
-            ev.append(Evidence(pr.status, "feature", f"rule: {pr.rule}", weight=1.0))
-            for key, p in pr.model_status.items():
-                if p >= 0.05:
-                    ev.append(
-                        Evidence(
-                            key.split(":", 1)[1],
-                            "feature",
-                            f"model before rule: {key}",
-                            weight=round(p, 4),
-                        )
-                    )
-        for label, name, weight in pr.features:
-            ev.append(Evidence(label, "feature", name, weight=round(weight, 4)))
-        return ev
+def _span_evidence(m: RowMarks, pr: Prediction) -> list[Evidence]:
+    """The matched spans: exclusions, homework terms, near misses, cues of the topics given."""
+    doc = m.doc
+    if doc is None:
+        return []
+    in_text = not m.heading_as_text  # offsets point into the text
+
+    def found(label: str, kind: EvidenceKind, what: str, first: Span, last: Span) -> Evidence:
+        """Evidence from first to last span, with offsets when they point into the text."""
+        if not in_text:
+            return Evidence(label, kind, what)
+        return Evidence(label, kind, what, first.start_char, last.end_char)
+
+    ev = [
+        found("excludes", "exclusion", f"{cue.text} … {span.text}", cue, span)
+        for cue, span in doc._.excluded_homework
+    ]
+    for span in doc._.homework_spans:
+        label = "explicit" if not span._.cited else "none"
+        what = span.text if not span._.cited else f"{span.text} (inside a citation)"
+        if span.label_ == "weak":
+            what = f"{span.text} (place of work)"
+        ev.append(found(label, "term", what, span, span))
+    for span in doc._.near_miss_spans:
+        ev.append(found("general", "term", f"{span.text} (near miss: {span.label_})", span, span))
+    for topic in pr.topics:
+        ev += [
+            found(topic, "term", span.text, span, span)
+            for span in doc._.topic_cues.get(topic, [])[:3]
+        ]
+    return ev
+
+
+def _context_evidence(m: RowMarks) -> list[Evidence]:
+    """Homework words (or near misses) in the heading, the context headings or the title."""
+    ev = []
+    for where, marks in (("heading", m.heading), ("context", m.context), ("title", m.title)):
+        for label, words in marks.terms:
+            if label in ("homework", "weak"):
+                ev.append(Evidence("explicit", "context", f"{where}: {words}"))
+            else:
+                ev.append(Evidence("general", "context", f"{where}: {words} (near miss)"))
+    return ev
+
+
+def _rule_evidence(pr: Prediction) -> list[Evidence]:
+    """The business rule that decided the status, and what the model said before it."""
+    if not pr.rule:
+        return []
+    ev = [Evidence(pr.status, "feature", f"rule: {pr.rule}", weight=1.0)]
+    for key, p in pr.model_status.items():
+        if p >= 0.05:
+            label = key.split(":", 1)[1]
+            ev.append(Evidence(label, "feature", f"model before rule: {key}", weight=round(p, 4)))
+    return ev

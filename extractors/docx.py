@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.errors import ExtractionError
 from corpus.model import ExtractedDocument, Line
 from extractors.text import clean_spaces
+
+if TYPE_CHECKING:  # python-docx is imported when a DOCX file is read
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 # Styles that mark headings: Word's own and ConsultantPlus's title style.
 _HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNORECASE)
@@ -16,7 +21,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNO
 _NOTE_BOX = re.compile(r"КонсультантПлюс|Список изменяющих документов|ConsultantPlus")
 
 
-def _is_heading(paragraph) -> bool:  # noqa: ANN001 - python-docx types
+def _is_heading(paragraph: Paragraph) -> bool:
     try:
         name = paragraph.style.name if paragraph.style is not None else ""
     except (KeyError, ValueError):
@@ -52,19 +57,21 @@ def docx_lines(path: Path) -> list[Line]:
             # p.text, not runs: hyperlink text lives outside the paragraph's direct runs.
             add(paragraph.text, _is_heading(paragraph))
         elif tag == "tbl":
-            table = Table(child, document)
-            cells: list[str] = []
-            for row in table.rows:
-                for cell in row.cells:
-                    if cell.text.strip() and (not cells or cells[-1] != cell.text):
-                        cells.append(cell.text)
-            if any(_NOTE_BOX.search(c) for c in cells):
-                continue
-            for cell_text in cells:
+            for cell_text in _table_text(Table(child, document)):
                 add(cell_text, False)
     while out and not out[-1].text:
         out.pop()
     return out
+
+
+def _table_text(table: Table) -> list[str]:
+    """The texts of a table's cells, merged cells once; none for an editorial note box."""
+    cells: list[str] = []
+    for row in table.rows:
+        for cell in row.cells:
+            if cell.text.strip() and (not cells or cells[-1] != cell.text):
+                cells.append(cell.text)
+    return [] if any(_NOTE_BOX.search(c) for c in cells) else cells
 
 
 def read_docx(path: Path) -> ExtractedDocument:

@@ -33,7 +33,7 @@ class _Collector(HTMLParser):
         if text:
             self.lines.append(Line(text, None, self._heading > 0))
 
-    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _DROP:
             self._drop += 1
         elif tag in _BLOCK:
@@ -41,7 +41,7 @@ class _Collector(HTMLParser):
             if tag in _HEADINGS:
                 self._heading += 1
 
-    def handle_startendtag(self, tag: str, attrs) -> None:  # noqa: ANN001
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
             self._flush()
 

@@ -210,7 +210,7 @@ def _cluster_rows(words: list[dict]) -> list[list[dict]]:
 def _split_marginal(words: list[dict]) -> tuple[list[dict], int]:
     """Drop small-print notes standing in the margins beside the body (India's gazette puts
     section titles and Act citations there, which otherwise land inside sentences)."""
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for w in words:
         sizes[round(w["size"] * 2) / 2] += len(w["text"])
     body_size = sizes.most_common(1)[0][0]

@@ -166,3 +166,18 @@ def test_docx_reader_headings_and_note_boxes(tmp_path: Path):
 def test_missing_file(tmp_path: Path):
     with pytest.raises(ExtractionError, match="no such file"):
         read(tmp_path / "nothing.md")
+
+
+def test_a_brace_that_opens_plain_text(tmp_path: Path):
+    # the registry's JSON reader refuses it, and the file is read as the text it is
+    braced = tmp_path / "law.txt"
+    braced.write_text("{Consolidated version}\nArticle 1\nHomeworkers shall be paid.\n")
+    doc = read(braced)
+    assert doc.format == "text"
+    assert doc.lines[0].text == "{Consolidated version}"
+
+    # JSON that is not a provision list is refused, whatever the extension says
+    other = tmp_path / "data.txt"
+    other.write_text('{"weather": "fine"}')
+    with pytest.raises(ExtractionError):
+        read(other)

@@ -168,7 +168,7 @@ def test_saved_model_loads_and_predicts_the_same_scores(model_dir, tagger):
     ]
     assert again.version == tagger.version
     # the two pipelines still share one fitted feature union after the round trip
-    assert again.models["status"].steps[0][1] is again.models["topics"].steps[0][1]
+    assert again.models.status_pipeline_.steps[0][1] is again.models.topic_pipeline_.steps[0][1]
 
 
 def test_version_follows_the_model_file(model_dir, tmp_path):
@@ -222,3 +222,38 @@ def test_the_shipped_model_matches_the_installed_libraries():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelVersionWarning)
         warn_on_version_mismatch(DEFAULT_MODEL_DIR)
+
+
+def test_the_model_is_a_scikit_learn_estimator(tagger):
+    from sklearn.base import clone
+
+    from classifiers.models import C177Model
+
+    model = C177Model(C_status=2.0, tune_thresholds=True)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert not hasattr(copy, "status_pipeline_")  # parameters only, no fitted state
+    fitted = tagger.models
+    predictions = fitted.predict(
+        [{"text": "Outworkers shall be paid.", "language": "en", "title": "Act"}]
+    )
+    assert predictions[0].status in STATUSES
+    assert set(fitted.thresholds_) == set()  # thresholds are tuned only when asked
+
+
+def test_examples_are_typed_and_checked():
+    from classifiers.examples import Example, as_examples
+
+    record = {
+        "text": "Homeworkers shall be paid.",
+        "status": "explicit",
+        "topics": ["remuneration"],
+    }
+    (example,) = as_examples([record])
+    assert example == Example(
+        text="Homeworkers shall be paid.", status="explicit", topics=("remuneration",)
+    )
+    with pytest.raises(ValueError, match="unknown status"):
+        as_examples([{**record, "status": "maybe"}])
+    with pytest.raises(ValueError, match="unknown topics"):
+        as_examples([{**record, "topics": ["holidays"]}])
