@@ -42,7 +42,7 @@ class Line:
 @dataclass
 class ExtractedDocument:
     path: Path
-    format: str  # pdf | docx | markdown | html | text | json
+    format: str  # pdf | docx | markdown | html | text | json | finlex
     lines: list[Line]
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. "page 4 is image-only: needs OCR"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from corpus.errors import ExtractionError
 from corpus.model import ExtractedDocument
+from extractors.finlex import is_finlex, read_finlex
 from extractors.language import detect
 from extractors.provisions import split
 
@@ -23,6 +24,7 @@ __all__ = ["read", "sniff", "split", "detect"]
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+_XML_START = re.compile(rb"^\s*<\?xml\b")
 _MARKDOWN_HINT = re.compile(r"^(?:---\s*$|#{1,6}|<meta\b)", re.MULTILINE)
 _TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 # Binary formats we recognise only to say so clearly.
@@ -63,8 +65,8 @@ def _looks_textual(head: bytes) -> bool:
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """The format of a file from its first bytes: pdf | docx | html | json | markdown | text.
-    Raises `ExtractionError` for empty files and formats we do not read."""
+    """The format of a file from its first bytes: pdf | docx | html | finlex | json | markdown |
+    text. Raises `ExtractionError` for empty files and formats we do not read."""
     if not head.strip():
         raise ExtractionError(path, "empty file")
     body = head.lstrip(b"\xef\xbb\xbf")
@@ -79,6 +81,10 @@ def sniff(path: Path, head: bytes) -> str:
         raise ExtractionError(path, "unsupported format: binary data")
     if _HTML_START.match(body[:4096]):
         return "html"
+    if body.lstrip()[:1] == b"<" and is_finlex(head):
+        return "finlex"
+    if _XML_START.match(body) and not re.search(rb"<html\b", body[:4096], re.I):
+        raise ExtractionError(path, "unsupported format: XML that is not a Finlex statute")
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"["):
         return "json"
@@ -115,6 +121,8 @@ def read(path: Path, ocr: bool = False) -> ExtractedDocument:
         from extractors.html import read_html
 
         return read_html(path, data)
+    if kind == "finlex":
+        return read_finlex(path, data)
     if kind == "json":
         from extractors.jsonlaw import read_json
 
