@@ -4,7 +4,7 @@ Any `C177Error` a command raises becomes one red line and exit code 2 (`ErrorsAs
 
 import typer
 
-from cli import outputs, pipeline, report, review, training
+from cli import first_sight, outputs, pipeline, report, review, training
 from cli.options import ErrorsAsOneLine
 
 app = typer.Typer(
@@ -16,6 +16,10 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
 reviews_app = typer.Typer(help="Share reviews between teams as JSONL.", no_args_is_help=True)
+first_sight_app = typer.Typer(
+    help="The tagger's figures on new laws, frozen before they are annotated.",
+    no_args_is_help=True,
+)
 
 app.command()(pipeline.ingest)
 app.command()(pipeline.run)
@@ -32,5 +36,8 @@ app.command()(review.review)
 reviews_app.command("export")(review.reviews_export)
 reviews_app.command("import")(review.reviews_import)
 app.command()(report.report)
+app.add_typer(first_sight_app, name="first-sight")
+first_sight_app.command("record")(first_sight.record)
+first_sight_app.command("score")(first_sight.score)
 
 __all__ = ["app"]

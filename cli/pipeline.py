@@ -41,8 +41,8 @@ def ingest(
     db: DbOption = None,
     ocr: Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")] = False,
 ) -> None:
-    """Read laws (PDF, DOCX, HTML, Markdown, text, JSON), split them into provisions and store
-    them. Unchanged files (same SHA-256) are skipped."""
+    """Read laws (PDF, DOCX, HTML, Markdown, text, JSON, Finlex XML), split them into provisions
+    and store them. Unchanged files (same SHA-256) are skipped."""
     from rich.progress import Progress
 
     from corpus.downloads import fetch

@@ -78,6 +78,7 @@ def evaluate(
     """Leave-one-law-out evaluation on the annotations: per-label P/R/F1, confusion, by language."""
     from classifiers.evaluate import evaluate, format_markdown, format_report, write_report
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
+    from cli.first_sight import first_sight_markdown
     from corpus.annotations import ANNOTATIONS_DIR, load_annotations, topic_agreement
     from flows.training_examples import examples_for_training
 
@@ -99,5 +100,12 @@ def evaluate(
     out = json_out or DEFAULT_MODEL_DIR / "evaluation.json"
     write_report(report, out)
     markdown = out.parent / "EVALUATION.md"
-    markdown.write_text(format_markdown(report, "c177 " + " ".join(sys.argv[1:])), encoding="utf-8")
+    first_sight = first_sight_markdown(laws, annotations)
+    print(first_sight)
+    markdown.write_text(
+        format_markdown(report, "c177 " + " ".join(sys.argv[1:]))
+        + "\n## First sight: laws the tagger had never seen\n\n"
+        + first_sight,
+        encoding="utf-8",
+    )
     console.print(f"wrote {out} and {markdown}")

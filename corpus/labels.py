@@ -47,6 +47,6 @@ EvidenceRole = Literal["carries topic", "brings homeworkers in", "excludes", "pa
 # What a piece of a tag's evidence is: a matched term or exclusion, a context heading, a feature.
 EvidenceKind = Literal["term", "exclusion", "context", "feature"]
 ProvisionKind = Literal["article", "section", "paragraph", "preamble"]
-DocumentFormat = Literal["pdf", "docx", "markdown", "html", "text", "json"]
+DocumentFormat = Literal["pdf", "docx", "markdown", "html", "text", "json", "finlex"]
 # What happened to one document in a run.
 DocumentOutcome = Literal["ingested", "unchanged", "failed", "tagged", "tag-unchanged"]

@@ -31,6 +31,7 @@ READERS: dict[str, Reader] = {
     "pdf": Reader("extractors.pdf", "read_pdf", takes_ocr=True),
     "docx": Reader("extractors.docx", "read_docx"),
     "html": Reader("extractors.html", "read_html"),
+    "finlex": Reader("extractors.finlex", "read_finlex"),
     "json": Reader("extractors.jsonlaw", "read_json"),
     "markdown": Reader("extractors.markdown", "read_markdown"),
     "text": Reader("extractors.text", "read_text"),

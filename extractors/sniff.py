@@ -9,10 +9,12 @@ import zipfile
 from pathlib import Path
 
 from corpus.errors import ExtractionError
+from extractors.finlex import is_finlex
 
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+_XML_START = re.compile(rb"^\s*<\?xml\b")
 _MARKDOWN_HINT = re.compile(r"^(?:---\s*$|#{1,6}|<meta\b)", re.MULTILINE)
 _TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 # Binary formats we recognise only to say so clearly.
@@ -52,9 +54,20 @@ def _looks_textual(head: bytes) -> bool:
     return controls <= len(head) // 100
 
 
+def _markup_kind(path: Path, body: bytes) -> str | None:
+    """html or finlex for a file that opens with their markup; other XML is refused."""
+    if _HTML_START.match(body[:4096]):
+        return "html"
+    if body.lstrip()[:1] == b"<" and is_finlex(body):
+        return "finlex"
+    if _XML_START.match(body) and not re.search(rb"<html\b", body[:4096], re.I):
+        raise ExtractionError(path, "unsupported format: XML that is not a Finlex statute")
+    return None
+
+
 def sniff(path: Path, head: bytes) -> str:
-    """The format of a file from its first bytes: pdf | docx | html | json | markdown | text.
-    Raises `ExtractionError` for empty files and formats we do not read."""
+    """The format of a file from its first bytes: pdf | docx | html | finlex | json | markdown |
+    text. Raises `ExtractionError` for empty files and formats we do not read."""
     if not head.strip():
         raise ExtractionError(path, "empty file")
     body = head.lstrip(b"\xef\xbb\xbf")
@@ -67,8 +80,9 @@ def sniff(path: Path, head: bytes) -> str:
             raise ExtractionError(path, f"unsupported format: {name}")
     if not _looks_textual(head[:4096]):
         raise ExtractionError(path, "unsupported format: binary data")
-    if _HTML_START.match(body[:4096]):
-        return "html"
+    markup = _markup_kind(path, body)
+    if markup:
+        return markup
     stripped = body.lstrip()
     if stripped[:1] in (b"{", b"["):
         return "json"

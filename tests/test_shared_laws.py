@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not LAWS.is_dir(), reason="../shared/laws is not available"),
 ]
-FORMATS = {".md", ".json", ".docx", ".pdf"}
+FORMATS = {".md", ".json", ".docx", ".pdf", ".xml"}
 
 
 def _files() -> list[str]:
