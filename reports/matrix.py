@@ -121,6 +121,9 @@ class Matrix:
         found = self.cells.get((jurisdiction, topic))
         return found if found is not None else Cell(jurisdiction, topic, "absent", [])
 
+    def decisive_of(self, jurisdiction: str) -> list[DecisiveProvision]:
+        return self.decisive.get(jurisdiction, [])
+
     def rows(self) -> list[tuple[str, list[Cell]]]:
         """Each jurisdiction with its cells in topic order."""
         return [(j, [self.cell(j, t) for t in self.topics]) for j in self.jurisdictions]
