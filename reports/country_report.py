@@ -447,9 +447,8 @@ class _Builder:
         untagged = sum(1 for p in self.provisions if p.tag is None and p.review is None)
         if untagged:
             notices.append(t.text("untagged", count=untagged, total=len(self.provisions)))
-        cited = [c for f in findings for c in f.cited] + [
-            row.provision for row in [*decisive, *exclusions]
-        ]
+        cited = [c for f in findings for c in f.cited] + [d.provision for d in decisive]
+        cited += [e.provision for e in exclusions]
         return Report(
             jurisdiction=self.jurisdiction,
             lang=t.lang,

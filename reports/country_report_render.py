@@ -196,14 +196,14 @@ def _docx_page_setup(doc: DocxDocument, report: Report) -> None:
 
 
 def _docx_summary(doc: DocxDocument, report: Report) -> None:
-    """Laws analysed, the coverage table, exclusions and the main gaps."""
+    """Decisive provisions, laws analysed, the coverage table, exclusions and the main gaps."""
     labels = report.labels
     doc.add_heading(labels["summary"], level=1)
     doc.add_heading(labels["decisive"], level=2)
     doc.add_paragraph(labels["decisive_intro"] if report.decisive else labels["no_decisive"])
-    for row in report.decisive:
-        doc.add_paragraph(row.statement, style="List Bullet")
-        _docx_provision(doc, report, row.provision)
+    for decisive in report.decisive:
+        doc.add_paragraph(decisive.statement, style="List Bullet")
+        _docx_provision(doc, report, decisive.provision)
     doc.add_heading(labels["laws_analysed"], level=2)
     _docx_table(
         doc,

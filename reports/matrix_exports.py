@@ -17,6 +17,7 @@ import itertools
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -149,58 +150,22 @@ def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
 
 def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Matrix"
-    bold = Font(bold=True)
-    sheet.append(["Jurisdiction", "Decisive provisions", *matrix.topics])
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(text_rotation=60, vertical="bottom")
-    for head in ("A1", "B1"):
-        sheet[head].alignment = Alignment(vertical="bottom")
     fills = {c: PatternFill("solid", start_color=_argb(COVERAGE_COLOURS[c])) for c in COVERAGES}
     fonts = {c: Font(color=_argb(COVERAGE_TEXT_COLOURS[c])) for c in COVERAGES}
-    for row_number, (jurisdiction, cells) in enumerate(matrix.rows(), start=2):
-        sheet.cell(row_number, 1, jurisdiction).font = bold
-        head = sheet.cell(row_number, 2, decisive_line(matrix, jurisdiction))
-        head.alignment = Alignment(wrap_text=True, vertical="top")
-        for column, cell in enumerate(cells, start=3):
-            target = sheet.cell(row_number, column, cell.coverage)
-            target.fill, target.font = fills[cell.coverage], fonts[cell.coverage]
-            if cell.decided_by:
-                target.comment = Comment(f"decided by {decided_by_text(cell)}", "c177")
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 48
-    for column in range(3, len(matrix.topics) + 3):
-        sheet.column_dimensions[get_column_letter(column)].width = 13
-    sheet.freeze_panes = "C2"
-
-    decisive = book.create_sheet("Decisive provisions")
-    decisive.append(list(DECISIVE_FIELDS))
-    for cell in decisive[1]:
-        cell.font = bold
-    for record in decisive_rows(matrix):
-        decisive.append([record[key] for key in DECISIVE_FIELDS])
-    decisive.freeze_panes = "A2"
-
+    _matrix_sheet(book.active, matrix, fills, fonts)
+    _table_sheet(book.create_sheet("Decisive provisions"), DECISIVE_FIELDS, decisive_rows(matrix))
     evidence = book.create_sheet("Evidence")
-    evidence.append(list(EVIDENCE_FIELDS))
-    for cell in evidence[1]:
-        cell.font = bold
-    # Row numbers counted here: openpyxl's `max_row` scans every cell, quadratic over a sheet.
-    for row_number, record in enumerate(evidence_rows(matrix), start=2):
-        evidence.append([record[key] for key in EVIDENCE_FIELDS])
+    records = evidence_rows(matrix)
+    _table_sheet(evidence, EVIDENCE_FIELDS, records)
+    for row_number, record in enumerate(records, start=2):
         coverage_cell = evidence.cell(row_number, 3)
         coverage_cell.fill, coverage_cell.font = (
             fills[record["coverage"]],
             fonts[record["coverage"]],
         )
-    evidence.freeze_panes = "A2"
     evidence.auto_filter.ref = evidence.dimensions
 
     legend = book.create_sheet("Legend")
@@ -217,6 +182,50 @@ def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     legend.column_dimensions["B"].width = 60
     book.save(path)
     return [path]
+
+
+def _matrix_sheet(sheet: Any, matrix: Matrix, fills: dict[str, Any], fonts: dict[str, Any]) -> None:
+    """A row per jurisdiction: its decisive provisions, then its cells in coverage colours; a
+    cell decided by a decisive provision names it in a comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.title = "Matrix"
+    bold = Font(bold=True)
+    sheet.append(["Jurisdiction", "Decisive provisions", *matrix.topics])
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(text_rotation=60, vertical="bottom")
+    for head in ("A1", "B1"):
+        sheet[head].alignment = Alignment(vertical="bottom")
+    for row_number, (jurisdiction, cells) in enumerate(matrix.rows(), start=2):
+        sheet.cell(row_number, 1, jurisdiction).font = bold
+        head = sheet.cell(row_number, 2, decisive_line(matrix, jurisdiction))
+        head.alignment = Alignment(wrap_text=True, vertical="top")
+        for column, cell in enumerate(cells, start=3):
+            target = sheet.cell(row_number, column, cell.coverage)
+            target.fill, target.font = fills[cell.coverage], fonts[cell.coverage]
+            if cell.decided_by:
+                target.comment = Comment(f"decided by {decided_by_text(cell)}", "c177")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 48
+    for column in range(3, len(matrix.topics) + 3):
+        sheet.column_dimensions[get_column_letter(column)].width = 13
+    sheet.freeze_panes = "C2"
+
+
+def _table_sheet(sheet: Any, fields: tuple[str, ...], records: list[dict]) -> None:
+    """A header row in bold, then one row per record, the header frozen."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(fields))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    # Appended, never addressed by `max_row`: openpyxl scans every cell for it, quadratic.
+    for record in records:
+        sheet.append([record[key] for key in fields])
+    sheet.freeze_panes = "A2"
 
 
 def _argb(colour: str) -> str:
