@@ -16,13 +16,14 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.decisive import DecisiveKind, DecisiveProvision, Reach, decisive_provisions
+from corpus.decisive import DecisiveProvision, decisive_provisions
 from corpus.errors import ReviewConflict
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
 from corpus.store.records import (
     Review,
     StoredDocument,
     StoredProvision,
+    decisive_from_row,
     document_from_row,
     provision_from_row,
     review_from_row,
@@ -347,25 +348,7 @@ class Store:
             " ORDER BY d.jurisdiction, d.name, p.seq",
             () if document_id is None else (document_id,),
         )
-        return [
-            DecisiveProvision(
-                provision_id=row["provision_id"],
-                document_id=row["document_id"],
-                document=row["name"],
-                title=row["title"],
-                jurisdiction=row["jurisdiction"],
-                citation=row["citation"],
-                page=row["page_start"],
-                kind=DecisiveKind(row["kind"]),
-                reach=Reach(
-                    whole_law=bool(row["whole_law"]),
-                    parts=tuple(json.loads(row["parts"])),
-                    topics=tuple(json.loads(row["topics"])),
-                ),
-                reviewed=bool(row["reviewed"]),
-            )
-            for row in rows
-        ]
+        return [decisive_from_row(row) for row in rows]
 
     def _documents_of(self, provision_ids: Iterable[int]) -> list[int]:
         ids = list(provision_ids)
