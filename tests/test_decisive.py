@@ -4,6 +4,7 @@ shown first in the exports, the country report and the review queue."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -21,6 +22,7 @@ from reports.matrix import matrix_of
 from reports.matrix_exports import write_matrix
 from review import views
 from review.app import create_app
+from review.reviews_io import export_reviews, import_reviews
 
 # Our own small statutes: one brings homeworkers in, one leaves them out of the whole code, one
 # leaves them out of one section only.
@@ -100,16 +102,16 @@ def model_tag(status: str, topics: list[str], text: str, sure: float) -> Tag:
 LABELS = ("explicit", "excludes", "general", "none")
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> tuple[Path, dict[tuple[str, str], int]]:
+def build_db(folder: Path) -> tuple[Path, dict[tuple[str, str], int]]:
     """A database holding the three laws, tagged; and (jurisdiction, citation) -> provision id."""
-    path = tmp_path / "decisive.sqlite"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "decisive.sqlite"
     ids = {}
     with Store(path) as store:
         for jurisdiction, (name, text, labels) in LAWS.items():
-            (tmp_path / name).write_text(text, encoding="utf-8")
+            (folder / name).write_text(text, encoding="utf-8")
             meta = DocumentMeta(jurisdiction=jurisdiction, language="en", year=2020)
-            outcome = ingest(store, tmp_path / name, meta)
+            outcome = ingest(store, folder / name, meta)
             tags = {}
             for stored in store.provisions(document_id=outcome.document_id):
                 ids[(jurisdiction, stored.provision.citation)] = stored.id
@@ -117,6 +119,11 @@ def db(tmp_path: Path) -> tuple[Path, dict[tuple[str, str], int]]:
                 tags[stored.id] = model_tag(status, topics, stored.provision.text, sure)
             store.save_tags(tags)
     return path, ids
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> tuple[Path, dict[tuple[str, str], int]]:
+    return build_db(tmp_path / "ours")
 
 
 def test_decisive_provisions_are_stored_when_a_law_is_tagged(db) -> None:
@@ -160,6 +167,19 @@ def test_a_review_of_the_inclusion_changes_the_row_at_once(db) -> None:
         assert store.decisive_provisions(store.provision(ids["XD", "s. 1"]).document.id) == []
         row = dict((c.topic, c.coverage) for c in matrix_of(store).rows()[0][1])
     assert row["remuneration"] == row["working_time"] == "general_only"
+
+
+def test_an_imported_review_changes_the_row_at_once(db, tmp_path: Path) -> None:
+    path, _ = db
+    theirs, their_ids = build_db(tmp_path / "theirs")
+    shared = io.StringIO()
+    with Store(theirs) as store:
+        store.add_review(their_ids["XD", "s. 1"], "ben", "general", ["definition", "scope"])
+        export_reviews(store, shared)
+    with Store(path) as store:
+        assert import_reviews(store, shared.getvalue().splitlines()).imported == 1
+        assert [d.jurisdiction for d in store.decisive_provisions()] == ["XE", "XP"]
+        assert matrix_of(store).cell("XD", "remuneration").coverage == "general_only"
 
 
 def test_a_reviewer_confirming_an_exclusion_is_recorded(db) -> None:
