@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup
 
 from corpus.decisive import DecisiveProvision
-from corpus.labels import COVERAGES, TOPICS
+from corpus.labels import COVERAGES, TOPICS, Coverage
 from reports.matrix import (
     COVERAGE_CODES,
     COVERAGE_COLOURS,
@@ -184,7 +184,9 @@ def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     return [path]
 
 
-def _matrix_sheet(sheet: Any, matrix: Matrix, fills: dict[str, Any], fonts: dict[str, Any]) -> None:
+def _matrix_sheet(
+    sheet: Any, matrix: Matrix, fills: dict[Coverage, Any], fonts: dict[Coverage, Any]
+) -> None:
     """A row per jurisdiction: its decisive provisions, then its cells in coverage colours; a
     cell decided by a decisive provision names it in a comment."""
     from openpyxl.comments import Comment
