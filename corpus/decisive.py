@@ -89,7 +89,7 @@ class DecisiveProvision:
     def describe(self) -> str:
         """'s. 3 (Home Work Act, p. 1) brings homeworkers in: the whole law; reviewed'."""
         where = ", ".join(x for x in (self.title, f"p. {self.page}" if self.page else "") if x)
-        reviewed = "reviewed" if self.reviewed else "model label"
+        reviewed = "reviewed" if self.reviewed else "not reviewed"
         return f"{self.citation} ({where}) {KIND_WORDS[self.kind]}: {self.reach}; {reviewed}"
 
 

@@ -59,7 +59,7 @@ def matrix() -> Matrix:
     return Matrix(["XN", "XS"], list(TOPIC_IDS), cells, decisive={"XS": [exclusion]})
 
 
-DECISIVE_LINE = f"art. 4 ({NASTY}, p. 4) excludes homeworkers: the whole law; model label"
+DECISIVE_LINE = f"art. 4 ({NASTY}, p. 4) excludes homeworkers: the whole law; not reviewed"
 
 
 def test_json(matrix, tmp_path: Path):
