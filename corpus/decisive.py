@@ -179,7 +179,7 @@ def _in_part(stored: StoredProvision, part: str, exclusion: StoredProvision) -> 
         context = exclusion.provision.context
         return bool(context) and stored.provision.context[: len(context)] == context
     if keyword in _NUMBERED:
-        low, _, high = name.partition("-")
+        low, _, high = name.split("(")[0].partition("-")  # "s. 12(1)" is inside s. 12
         number = stored.provision.number.strip()
         if high and low.isdigit() and high.isdigit() and number.isdigit():
             return int(low) <= int(number) <= int(high)

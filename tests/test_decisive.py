@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from corpus.decisive import DecisiveKind, Reach
+from corpus.decisive import DecisiveKind, Reach, decisive_provisions
 from corpus.model import DocumentMeta, Evidence, Tag
 from corpus.store import Store
 from flows.steps import ingest
@@ -268,3 +268,29 @@ def test_the_tagger_finds_the_samples_decisive_provisions(tmp_path: Path) -> Non
         for cell in row
         if cell.coverage in ("via_scope", "excluded")
     )
+
+
+def test_an_exclusion_reaches_the_topics_of_the_parts_it_names() -> None:
+    """Parts as the role evidence names them: a subsection, a range, a chapter, its own chapter."""
+    from tests.test_coverage import document, provision
+
+    law = document("parts.txt")
+    wages = provision(law, "s. 12", "general", ["remuneration"])
+    leave = provision(law, "s. 14", "general", ["working_time"])
+    chapter = ["CHAPTER IV Safety"]
+    safety = provision(law, "s. 20", "general", ["safety_health"])
+    safety.provision.context = chapter
+    others = provision(law, "s. 30", "general", ["termination"])
+
+    def reach(*parts: str) -> tuple[str, ...]:
+        role = Evidence(
+            "excludes", "role", "homeworkers", 0, 5, 1.0, "excludes", "s. 1", list(parts)
+        )
+        exclusion = provision(law, "s. 1", "excludes", ["scope"], evidence=[role])
+        exclusion.provision.context = chapter
+        laws = [exclusion, wages, leave, safety, others]
+        return next(d.reach.topics for d in decisive_provisions(laws) if d.citation == "s. 1")
+
+    assert reach("s. 12(1)") == ("scope", "remuneration")
+    assert reach("s. 12-14") == ("scope", "remuneration", "working_time")
+    assert reach("chapter IV") == reach("this chapter") == ("scope", "safety_health")
