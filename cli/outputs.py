@@ -48,12 +48,12 @@ def matrix(
     """Build the coverage matrix from the store as it is now (reviews override model labels)."""
     (fmt,) = parse_formats(fmt, MATRIX_FORMATS) or ["html"]
     from corpus.store import Store
-    from reports.matrix import build_matrix
+    from reports.matrix import matrix_of
     from reports.matrix_exports import write_matrix
 
     config = settings(db=db)
     with Store(config.db) as store:
-        built = build_matrix(store.provisions())
+        built = matrix_of(store)
     written = write_matrix(built, fmt, out or Path(config.exports_dir) / f"matrix.{fmt}")
     counts = ", ".join(f"{n} {c}" for c, n in built.counts().items())
     console.print(f"{len(built.jurisdictions)} jurisdictions; cells: {counts}")

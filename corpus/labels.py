@@ -44,8 +44,9 @@ COVERAGES: tuple[Coverage, ...] = get_args(Coverage)
 
 # Why a provision is evidence in a cell of the matrix.
 EvidenceRole = Literal["carries topic", "brings homeworkers in", "excludes", "partial exclusion"]
-# What a piece of a tag's evidence is: a matched term or exclusion, a context heading, a feature.
-EvidenceKind = Literal["term", "exclusion", "context", "feature"]
+# What a piece of a tag's evidence is: a matched term or exclusion, a context heading, a feature,
+# or the role a mention of home work plays in its clause (branch roles).
+EvidenceKind = Literal["term", "exclusion", "role", "context", "feature"]
 ProvisionKind = Literal["article", "section", "paragraph", "preamble"]
 DocumentFormat = Literal["pdf", "docx", "markdown", "html", "text", "json", "finlex"]
 # What happened to one document in a run.

@@ -101,9 +101,13 @@ class Evidence:
     label: str  # the status or topic id it supports
     kind: EvidenceKind
     text: str  # the matched words, or the feature's name
-    start: int | None = None  # offsets into the provision text, for spans
+    start: int | None = None  # offsets into the provision text, for spans (a role: its clause)
     end: int | None = None
     weight: float | None = None
+    # kind "role": what a mention of home work does in its clause (classifiers/roles.py)
+    role: str | None = None  # defines | includes | regulates | excludes | names
+    clause: str | None = None  # the clause's citation, "s. 2(c)(ii)"
+    parts: list[str] | None = None  # the parts an inclusion or exclusion reaches; [] = whole law
 
 
 @dataclass

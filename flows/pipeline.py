@@ -41,7 +41,7 @@ from corpus.manifest import Entry, resolve_entries
 from corpus.model import DocumentMeta, Provision, Tag, sha256_file
 from corpus.store import Store
 from flows import steps
-from reports.matrix import build_matrix, cell_records
+from reports.matrix import cell_records, matrix_of
 from reports.matrix_exports import FORMATS, write_matrix
 
 
@@ -184,7 +184,7 @@ def c177_pipeline(
         }
         for future in as_completed(list(pending)):
             _store_result(store, future, pending.pop(future), report)
-        matrix = build_matrix(store.provisions())
+        matrix = matrix_of(store)
         exports = []
         for fmt in formats:
             exports += [str(p) for p in write_matrix(matrix, fmt, Path(out) / f"matrix.{fmt}")]

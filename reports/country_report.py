@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from corpus.decisive import DecisiveKind, DecisiveProvision
 from corpus.errors import ReportError
 from corpus.labels import COVERAGES, TOPIC_IDS
 from corpus.store import Store, StoredDocument, StoredProvision
 from reports.matrix import (
+    DECISIVE_ROLES,
     ROLE_BRINGS_IN,
     ROLE_CARRIES,
     ROLE_EXCLUDES,
@@ -31,6 +33,7 @@ from reports.matrix import (
     EvidenceItem,
     Matrix,
     build_matrix,
+    evidence_item,
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "gap_templates"
@@ -44,7 +47,7 @@ MAX_GAPS = 8  # the summary's "main gaps" list stays short; every gap is in the 
 PLACEHOLDERS = frozenset(
     {
         "jurisdiction", "topic", "article", "citation", "document", "year", "file", "page",
-        "citations", "scope_citation", "scope_document",
+        "citations", "scope_citation", "scope_document", "parts",
         # used by [text] entries only
         "date", "db", "models", "count", "total", "topics", "start", "end", "reviewer",
         "score", "status",
@@ -308,6 +311,15 @@ class LawRow:
 
 
 @dataclass
+class DecisiveRow:
+    """A provision that brings homeworkers into a law or leaves them out, quoted."""
+
+    kind: str  # a corpus.decisive.DecisiveKind
+    statement: str
+    provision: CitedProvision
+
+
+@dataclass
 class ExclusionRow:
     statement: str
     affects: str  # "Cited for: remuneration; ..." (the topics whose cells list it)
@@ -343,6 +355,7 @@ class Report:
     generated: str
     notices: list[str]  # caveats: what the report is, untagged provisions
     laws: list[LawRow]
+    decisive: list[DecisiveRow]  # first in the report: they decide most of the findings
     exclusions: list[ExclusionRow]
     gaps: list[Gap]
     parts: list[Part]
@@ -393,7 +406,8 @@ def build_report(
 
     documents = [d for d in store.documents() if ours(d.jurisdiction)]
     provisions = [p for p in store.provisions() if ours(p.document.jurisdiction)]
-    builder = _Builder(wording, jurisdiction, documents, provisions, build_matrix(provisions))
+    matrix = build_matrix(provisions, store.decisive_provisions())
+    builder = _Builder(wording, jurisdiction, documents, provisions, matrix)
     return builder.report(db=store.path.name, today=today or date.today())
 
 
@@ -421,6 +435,7 @@ class _Builder:
             Part(t.text("recommendation"), [self.group(g) for g in RECOMMENDATION]),
         ]
         findings = [f for part in parts for group in part.groups for f in group.findings]
+        decisive = self.decisive()
         exclusions = self.exclusions()
         models = sorted(
             {p.tag.model_version or t.text("unversioned") for p in self.provisions if p.tag}
@@ -432,7 +447,8 @@ class _Builder:
         untagged = sum(1 for p in self.provisions if p.tag is None and p.review is None)
         if untagged:
             notices.append(t.text("untagged", count=untagged, total=len(self.provisions)))
-        cited = [c for f in findings for c in f.cited] + [e.provision for e in exclusions]
+        cited = [c for f in findings for c in f.cited] + [d.provision for d in decisive]
+        cited += [e.provision for e in exclusions]
         return Report(
             jurisdiction=self.jurisdiction,
             lang=t.lang,
@@ -446,6 +462,7 @@ class _Builder:
             ),
             notices=notices,
             laws=self.laws(),
+            decisive=decisive,
             exclusions=exclusions,
             gaps=self.gaps(findings),
             parts=parts,
@@ -623,6 +640,35 @@ class _Builder:
             else t.text("score", score=f"{item.score:.2f}"),
             quote=quote_text(stored, focus_labels(item, topic)) if quote else "",
         )
+
+    def decisive(self) -> list[DecisiveRow]:
+        """The provisions that bring homeworkers into the laws or leave them out, each with
+        what it does and a quote, in document order."""
+        rows = []
+        for found in self.matrix.decisive_of(self.jurisdiction):
+            if found.provision_id not in self.by_id:
+                continue
+            item = evidence_item(
+                self.by_id[found.provision_id],
+                DECISIVE_ROLES[found.kind],
+                "status:explicit" if found.kind == DecisiveKind.INCLUDES else "status:excludes",
+            )
+            rows.append(
+                DecisiveRow(
+                    kind=str(found.kind),
+                    statement=self.decisive_statement(found, item),
+                    provision=self.cite(item, "scope", quote=True),
+                )
+            )
+        return rows
+
+    def decisive_statement(self, found: DecisiveProvision, item: EvidenceItem) -> str:
+        if found.kind == DecisiveKind.INCLUDES:
+            return self.t.text("decisive_includes", **self.values(item, "scope"))
+        if found.kind == DecisiveKind.EXCLUDES and found.reach.parts:
+            parts = self.joined(list(found.reach.parts))
+            return self.t.text("decisive_parts", parts=parts, **self.values(item, "scope"))
+        return self.exclusion_statement(item)
 
     def exclusions(self) -> list[ExclusionRow]:
         """Every provision that any cell lists as excluding homeworkers, once, with the topics

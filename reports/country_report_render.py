@@ -2,8 +2,8 @@
 
 They lay out what the model holds and add no facts: every sentence and label comes from the
 model, which took it from the matrix, the store and the templates. The three formats share
-one outline: title, summary (laws, coverage table, exclusions, main gaps), the Convention
-article by article, the Recommendation, and the annex of provisions cited.
+one outline: title, summary (decisive provisions, laws, coverage table, exclusions, main gaps),
+the Convention article by article, the Recommendation, and the annex of provisions cited.
 """
 
 from __future__ import annotations
@@ -196,9 +196,14 @@ def _docx_page_setup(doc: DocxDocument, report: Report) -> None:
 
 
 def _docx_summary(doc: DocxDocument, report: Report) -> None:
-    """Laws analysed, the coverage table, exclusions and the main gaps."""
+    """Decisive provisions, laws analysed, the coverage table, exclusions and the main gaps."""
     labels = report.labels
     doc.add_heading(labels["summary"], level=1)
+    doc.add_heading(labels["decisive"], level=2)
+    doc.add_paragraph(labels["decisive_intro"] if report.decisive else labels["no_decisive"])
+    for decisive in report.decisive:
+        doc.add_paragraph(decisive.statement, style="List Bullet")
+        _docx_provision(doc, report, decisive.provision)
     doc.add_heading(labels["laws_analysed"], level=2)
     _docx_table(
         doc,

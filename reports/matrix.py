@@ -1,27 +1,26 @@
 """The coverage matrix: a cell per jurisdiction and C177 topic, with the provisions that decided it.
 
 Rules (../shared/C177_LABELS.md, "Coverage of a law"), applied to the labels in force (a
-reviewer's over the model's):
+reviewer's over the model's) and to each law's decisive provisions (corpus/decisive.py: the
+inclusions that bring homeworkers into a law, the exclusions that leave them out, and what each
+exclusion reaches; the store keeps them):
 
 Per law (one document), for topic T:
   1. `explicit`     some `explicit` provision carries T.
-  2. `excluded`     homeworkers *as such* are excluded from T (an `excludes` provision carrying T)
-                    or from the whole law (an `excludes` provision carrying `scope` or
-                    `definition`: it takes them out of the law's scope), and the law carries T.
-  3. `via_scope`    a `general` provision carries T and an `explicit` provision with topic
-                    `scope` or `definition` brings homeworkers into the law.
+  2. `excluded`     an exclusion of homeworkers *as such* reaches T (it reaches the whole law,
+                    the parts of the law that carry T, or T itself), and the law carries T.
+  3. `via_scope`    a `general` provision carries T and an inclusion brings homeworkers into the
+                    law.
   4. `general_only` only `general` provisions carry T. This includes a law that names homeworkers
                     elsewhere without bringing them into its scope.
   5. `absent`       nothing carries T (evidence empty).
   An explicit provision on T beats an exclusion: the specific provision shows the law does speak to
   homeworkers on T (the exclusion is still listed in the cell's evidence).
 
-"As such" versus partial: an exclusion is partial when the clause that names homeworkers carries a
-qualifier that narrows it to some of them (one trade or industry, occasional or sporadic work,
-family members, ...); see `PARTIAL_QUALIFIERS`. The clause is the sentence or list item around the
-tagger's exclusion evidence span when there is one, else the whole provision. A partial exclusion
-never makes a cell `excluded`: it is listed in the evidence (role "partial exclusion") of every
-non-absent cell of its law that it concerns.
+A `via_scope` cell is decided by its inclusions and an `excluded` cell by its exclusions:
+`Cell.decided_by` names them. A partial exclusion (one that reaches only some homeworkers: one
+trade, occasional work, ...) never makes a cell `excluded`: it is listed in the evidence (role
+"partial exclusion") of every non-absent cell of its law that it reaches.
 
 Several laws of one jurisdiction: the jurisdiction's cell is the strongest of its laws' cells in
 the order of `corpus.labels.COVERAGES` (explicit > via_scope > excluded > general_only > absent):
@@ -34,12 +33,12 @@ Repealed provisions and provisions with no label or status `none` carry nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from corpus.decisive import DecisiveKind, DecisiveProvision, decisive_provisions
 from corpus.labels import COVERAGES, TOPIC_IDS, Coverage, EvidenceRole
-from corpus.store import StoredProvision
+from corpus.store import Store, StoredProvision
 
 # Shared palette (review app, HTML and XLSX exports): background colour per coverage. Cells also
 # show a short code, so colour is never the only cue.
@@ -79,30 +78,6 @@ ROLE_PARTIAL: EvidenceRole = "partial exclusion"
 
 UNKNOWN_JURISDICTION = "(none)"
 
-# Words that narrow an exclusion to some homeworkers. Matched as word starts, case-insensitively,
-# in the clause naming them. Words that make the exclusion itself ("except", "salvo", "sauf") are
-# deliberately absent: "all employees except homeworkers" excludes them as such. Extend with care:
-# a false "partial" hides an exclusion as such from the matrix (it stays in the evidence).
-PARTIAL_QUALIFIERS: tuple[str, ...] = (
-    # en
-    "occasional", "sporadic", "casual", "intermittent", "temporar", "industry", "industries",
-    "trade", "branch", "sector", "family", "relatives", "handicraft", "agricultur",
-    # es / pt
-    "ocasional", "esporádic", "esporadic", "eventual", "transitori", "industria", "rama",
-    "familia", "parientes", "artesan", "indústria", "ramo", "família",
-    # fr
-    "occasionnel", "sporadique", "secteur", "famille", "artisan",
-    # de / nl
-    "gelegentlich", "vorübergehend", "branche", "gewerbe", "industrie", "familienangehörig",
-    "angehörig", "incidenteel", "tijdelijk", "gezinsleden", "familieleden", "bedrijfstak",
-)  # fmt: skip
-_QUALIFIER = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(q) for q in PARTIAL_QUALIFIERS) + ")", re.IGNORECASE
-)
-# Candidate clause ends: a semicolon, or a full stop or colon before a capital or "(" (a new
-# sentence or list item). Line breaks are not boundaries: PDF text wraps mid-sentence.
-_CLAUSE_END = re.compile(r"[.;:](?=\s|$)")
-
 
 @dataclass
 class EvidenceItem:
@@ -126,16 +101,28 @@ class Cell:
     coverage: Coverage
     evidence: list[EvidenceItem] = field(default_factory=list)
 
+    @property
+    def decided_by(self) -> list[EvidenceItem]:
+        """The decisive provisions the cell rests on: the inclusions of a `via_scope` cell, the
+        exclusions of an `excluded` one (none for other cells)."""
+        role = {"via_scope": ROLE_BRINGS_IN, "excluded": ROLE_EXCLUDES}.get(self.coverage)
+        return [e for e in self.evidence if e.role == role]
+
 
 @dataclass
 class Matrix:
     jurisdictions: list[str]
     topics: list[str]
     cells: dict[tuple[str, str], Cell]
+    # jurisdiction -> its laws' decisive provisions, in document order
+    decisive: dict[str, list[DecisiveProvision]] = field(default_factory=dict)
 
     def cell(self, jurisdiction: str, topic: str) -> Cell:
         found = self.cells.get((jurisdiction, topic))
         return found if found is not None else Cell(jurisdiction, topic, "absent", [])
+
+    def decisive_of(self, jurisdiction: str) -> list[DecisiveProvision]:
+        return self.decisive.get(jurisdiction, [])
 
     def rows(self) -> list[tuple[str, list[Cell]]]:
         """Each jurisdiction with its cells in topic order."""
@@ -149,41 +136,16 @@ class Matrix:
         return counts
 
 
-def is_partial_exclusion(stored: StoredProvision) -> bool:
-    """True if the exclusion is narrowed to some homeworkers by a qualifier in its clause."""
-    return any(_QUALIFIER.search(clause) for clause in _exclusion_clauses(stored))
+# The role a decisive provision plays in the evidence of the cells it reaches.
+DECISIVE_ROLES: dict[DecisiveKind, EvidenceRole] = {
+    DecisiveKind.INCLUDES: ROLE_BRINGS_IN,
+    DecisiveKind.EXCLUDES: ROLE_EXCLUDES,
+    DecisiveKind.PARTIAL_EXCLUSION: ROLE_PARTIAL,
+}
 
 
-def _exclusion_clauses(stored: StoredProvision) -> list[str]:
-    """The clauses around the tagger's exclusion evidence spans, else the whole provision."""
-    text = stored.provision.text
-    spans = []
-    if stored.tag is not None:
-        spans = [
-            (e.start, e.end)
-            for e in stored.tag.evidence
-            if e.label == "excludes" and e.start is not None and e.end is not None
-        ]
-    if not spans:
-        return [text or stored.provision.heading]
-    ends = [m.start() for m in _CLAUSE_END.finditer(text) if _ends_clause(text, m.start())]
-    clauses = []
-    for start, end in spans:
-        before = [e + 1 for e in ends if e < start]
-        after = [e for e in ends if e >= end]
-        clauses.append(text[before[-1] if before else 0 : after[0] if after else len(text)])
-    return clauses
-
-
-def _ends_clause(text: str, at: int) -> bool:
-    """A ';' always ends a clause; '.' or ':' only before a capital or '(' ("art. 5" does not)."""
-    if text[at] == ";":
-        return True
-    rest = text[at + 1 :].lstrip()
-    return not rest or rest[0].isupper() or rest[0] == "("
-
-
-def _evidence(stored: StoredProvision, role: EvidenceRole, score_key: str) -> EvidenceItem:
+def evidence_item(stored: StoredProvision, role: EvidenceRole, score_key: str) -> EvidenceItem:
+    """A provision as a cell's evidence, in `role`, with the model's score for `score_key`."""
     document = stored.document
     score = stored.tag.scores.get(score_key) if stored.tag else None
     return EvidenceItem(
@@ -203,51 +165,72 @@ def _evidence(stored: StoredProvision, role: EvidenceRole, score_key: str) -> Ev
 
 @dataclass
 class _Law:
-    """One document's labelled provisions, sorted into what the rules need."""
+    """One document's labelled provisions and decisive provisions, sorted into what the rules
+    need."""
 
     provisions: list[StoredProvision] = field(default_factory=list)
+    decisive: list[DecisiveProvision] = field(default_factory=list)
 
     def cell(self, topic: str) -> tuple[Coverage, list[EvidenceItem]]:
+        by_id = {p.id: p for p in self.provisions}
         live = [p for p in self.provisions if not p.provision.repealed and p.status]
         explicit = [p for p in live if p.status == "explicit" and topic in p.topics]
         general = [p for p in live if p.status == "general" and topic in p.topics]
-        brings_in = [
-            p for p in live if p.status == "explicit" and {"scope", "definition"} & set(p.topics)
-        ]
-        as_such: list[StoredProvision] = []
-        partial: list[StoredProvision] = []
-        for p in live:
-            if p.status != "excludes":
-                continue
-            # An exclusion from the law's scope reaches all it deals with; else only its topics.
-            concerns = topic in p.topics or bool({"scope", "definition"} & set(p.topics))
-            if concerns:
-                (partial if is_partial_exclusion(p) else as_such).append(p)
-        excluding = [_evidence(p, ROLE_EXCLUDES, "status:excludes") for p in as_such]
-        partials = [_evidence(p, ROLE_PARTIAL, "status:excludes") for p in partial]
-        carries = [_evidence(p, ROLE_CARRIES, f"topic:{topic}") for p in explicit + general]
-        # An exclusion carrying this very topic counts as the law dealing with the topic.
-        deals_with_topic = bool(explicit or general or any(topic in p.topics for p in as_such))
+        reaching = [d for d in self.decisive if d.reach.covers(topic)]
+
+        def decisive(kind: DecisiveKind, score_key: str) -> list[EvidenceItem]:
+            # an inclusion brings homeworkers into the whole law
+            chosen = self.decisive if kind == DecisiveKind.INCLUDES else reaching
+            role = DECISIVE_ROLES[kind]
+            return [
+                evidence_item(by_id[d.provision_id], role, score_key)
+                for d in chosen
+                if d.kind == kind
+            ]
+
+        excluding = decisive(DecisiveKind.EXCLUDES, "status:excludes")
+        partials = decisive(DecisiveKind.PARTIAL_EXCLUSION, "status:excludes")
+        carries = [evidence_item(p, ROLE_CARRIES, f"topic:{topic}") for p in explicit + general]
+        # An exclusion naming this very topic (or parts that carry it) counts as the law
+        # dealing with the topic.
+        deals_with_topic = bool(
+            explicit
+            or general
+            or any(d.kind == DecisiveKind.EXCLUDES and topic in d.reach.topics for d in reaching)
+        )
         if explicit:
             return "explicit", carries + excluding + partials
-        if as_such and deals_with_topic:
+        if excluding and deals_with_topic:
             return "excluded", excluding + partials
-        if general and brings_in:
-            brought = [_evidence(p, ROLE_BRINGS_IN, "status:explicit") for p in brings_in]
+        brought = decisive(DecisiveKind.INCLUDES, "status:explicit")
+        if general and brought:
             return "via_scope", carries + brought + partials
         if general:
             return "general_only", carries + partials
         return "absent", []
 
 
-def build_matrix(provisions: Iterable[StoredProvision]) -> Matrix:
-    """The jurisdiction x topic matrix of the labels in force (reviews over model labels)."""
+def build_matrix(
+    provisions: Iterable[StoredProvision], decisive: Iterable[DecisiveProvision] | None = None
+) -> Matrix:
+    """The jurisdiction x topic matrix of the labels in force (reviews over model labels).
+
+    `decisive`: the laws' decisive provisions as the store keeps them (`matrix_of` passes
+    them); without them they are found in `provisions`, which then hold whole laws."""
+    provisions = list(provisions)
+    found = decisive_provisions(provisions) if decisive is None else list(decisive)
     laws: dict[str, dict[int, _Law]] = {}
     for stored in provisions:
         jurisdiction = stored.document.jurisdiction or UNKNOWN_JURISDICTION
         laws.setdefault(jurisdiction, {}).setdefault(stored.document.id, _Law()).provisions.append(
             stored
         )
+    by_jurisdiction: dict[str, list[DecisiveProvision]] = {}
+    for item in found:
+        law = laws.get(item.jurisdiction or UNKNOWN_JURISDICTION, {}).get(item.document_id)
+        if law is not None:  # decisive provisions of laws left out of this matrix stay out
+            law.decisive.append(item)
+            by_jurisdiction.setdefault(item.jurisdiction or UNKNOWN_JURISDICTION, []).append(item)
     rank = {coverage: index for index, coverage in enumerate(COVERAGES)}
     cells: dict[tuple[str, str], Cell] = {}
     for jurisdiction, by_document in laws.items():
@@ -264,7 +247,17 @@ def build_matrix(provisions: Iterable[StoredProvision]) -> Matrix:
                     if coverage != best:
                         evidence += [e for e in items if e.role in (ROLE_EXCLUDES, ROLE_PARTIAL)]
             cells[(jurisdiction, topic)] = Cell(jurisdiction, topic, best, _unique(evidence))
-    return Matrix(jurisdictions=sorted(laws), topics=list(TOPIC_IDS), cells=cells)
+    return Matrix(
+        jurisdictions=sorted(laws),
+        topics=list(TOPIC_IDS),
+        cells=cells,
+        decisive=by_jurisdiction,
+    )
+
+
+def matrix_of(store: Store) -> Matrix:
+    """The matrix of the store's current laws, with the decisive provisions it keeps."""
+    return build_matrix(store.provisions(), store.decisive_provisions())
 
 
 def _unique(items: list[EvidenceItem]) -> list[EvidenceItem]:

@@ -1,8 +1,13 @@
 """Exports of the coverage matrix: CSV, XLSX, JSON and a self-contained HTML heatmap.
 
-CSV writes two files: the wide matrix (one row per jurisdiction, a column per topic) and, beside
-it, `<name>_evidence.csv` in long form (one row per cell and evidence provision), because a
-spreadsheet cell holding a list of provisions is unusable for filtering.
+CSV writes two files: the wide matrix (one row per jurisdiction: its decisive provisions, then a
+column per topic) and, beside it, `<name>_evidence.csv` in long form (one row per cell and
+evidence provision, with the decisive provisions the cell rests on), because a spreadsheet cell
+holding a list of provisions is unusable for filtering.
+
+Every format shows each jurisdiction's decisive provisions at the head of its row (the ones that
+bring homeworkers into a law or leave them out) and, for every `via_scope` and `excluded` cell,
+the decisive provisions it was decided by.
 """
 
 from __future__ import annotations
@@ -12,15 +17,20 @@ import itertools
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
-from corpus.labels import COVERAGES, TOPICS
+from corpus.decisive import DecisiveProvision
+from corpus.labels import COVERAGES, TOPICS, Coverage
 from reports.matrix import (
     COVERAGE_CODES,
     COVERAGE_COLOURS,
     COVERAGE_NAMES,
     COVERAGE_TEXT_COLOURS,
+    UNKNOWN_JURISDICTION,
+    Cell,
+    EvidenceItem,
     Matrix,
 )
 from reports.templating import render_html
@@ -28,8 +38,13 @@ from reports.templating import render_html
 FORMATS = ("csv", "xlsx", "json", "html")
 EVIDENCE_FIELDS = (
     "jurisdiction", "topic", "coverage", "role", "document", "title", "year", "citation", "page",
-    "status", "score", "reviewed", "provision_id",
+    "status", "score", "reviewed", "provision_id", "decided_by",
 )  # fmt: skip
+DECISIVE_FIELDS = (
+    "jurisdiction", "kind", "document", "title", "citation", "page", "reaches", "reviewed",
+    "provision_id",
+)  # fmt: skip
+DECISIVE_COLUMN = "decisive provisions"
 
 
 def write_matrix(matrix: Matrix, fmt: str, path: Path) -> list[Path]:
@@ -42,15 +57,20 @@ def write_matrix(matrix: Matrix, fmt: str, path: Path) -> list[Path]:
 
 
 def matrix_dict(matrix: Matrix) -> dict:
-    """The JSON shape: jurisdictions, topics and every cell with its evidence."""
+    """The JSON shape: jurisdictions, topics, each jurisdiction's decisive provisions and every
+    cell with its evidence and the decisive provisions it was decided by."""
     return {
         "jurisdictions": matrix.jurisdictions,
         "topics": matrix.topics,
+        "decisive": {
+            j: [decisive_record(d) for d in matrix.decisive_of(j)] for j in matrix.jurisdictions
+        },
         "cells": [
             {
                 "jurisdiction": cell.jurisdiction,
                 "topic": cell.topic,
                 "coverage": cell.coverage,
+                "decided_by": [decided_by_record(e) for e in cell.decided_by],
                 "evidence": [asdict(e) for e in cell.evidence],
             }
             for _, row in matrix.rows()
@@ -59,16 +79,53 @@ def matrix_dict(matrix: Matrix) -> dict:
     }
 
 
+def decisive_record(found: DecisiveProvision) -> dict:
+    """A decisive provision as the exports write it, its reach in words."""
+    return {
+        "jurisdiction": found.jurisdiction or UNKNOWN_JURISDICTION,
+        "kind": str(found.kind),
+        "document": found.document,
+        "title": found.title,
+        "citation": found.citation,
+        "page": found.page,
+        "reaches": str(found.reach),
+        "reviewed": found.reviewed,
+        "provision_id": found.provision_id,
+    }
+
+
+def decided_by_record(item: EvidenceItem) -> dict:
+    keys = ("provision_id", "document", "title", "citation", "page", "role", "reviewed")
+    return {key: getattr(item, key) for key in keys}
+
+
+def decisive_line(matrix: Matrix, jurisdiction: str) -> str:
+    """The jurisdiction's decisive provisions in one line, for the head of its row."""
+    return "; ".join(d.describe() for d in matrix.decisive_of(jurisdiction))
+
+
+def decided_by_text(cell: Cell) -> str:
+    """'s. 3 (XN_Home_Work_Act_2021.pdf, p. 1)' for each decisive provision the cell rests on."""
+    return "; ".join(
+        f"{e.citation} ({e.document}{f', p. {e.page}' if e.page else ''})" for e in cell.decided_by
+    )
+
+
 def evidence_rows(matrix: Matrix) -> list[dict]:
     rows = []
     for _, cells in matrix.rows():
         for cell in cells:
+            decided_by = decided_by_text(cell)
             for item in cell.evidence:
                 record = asdict(item)
                 record.update(jurisdiction=cell.jurisdiction, topic=cell.topic)
-                record["coverage"] = cell.coverage
+                record.update(coverage=cell.coverage, decided_by=decided_by)
                 rows.append({key: record[key] for key in EVIDENCE_FIELDS})
     return rows
+
+
+def decisive_rows(matrix: Matrix) -> list[dict]:
+    return [decisive_record(d) for j in matrix.jurisdictions for d in matrix.decisive_of(j)]
 
 
 def _write_json(matrix: Matrix, path: Path) -> list[Path]:
@@ -79,9 +136,10 @@ def _write_json(matrix: Matrix, path: Path) -> list[Path]:
 def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["jurisdiction", *matrix.topics])
+        writer.writerow(["jurisdiction", DECISIVE_COLUMN, *matrix.topics])
         for jurisdiction, cells in matrix.rows():
-            writer.writerow([jurisdiction, *(cell.coverage for cell in cells)])
+            head = [jurisdiction, decisive_line(matrix, jurisdiction)]
+            writer.writerow([*head, *(cell.coverage for cell in cells)])
     evidence_path = path.with_name(f"{path.stem}_evidence.csv")
     with open(evidence_path, "w", encoding="utf-8", newline="") as handle:
         evidence_writer = csv.DictWriter(handle, fieldnames=EVIDENCE_FIELDS)
@@ -92,43 +150,22 @@ def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
 
 def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Matrix"
-    bold = Font(bold=True)
-    sheet.append(["Jurisdiction", *matrix.topics])
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(text_rotation=60, vertical="bottom")
-    sheet["A1"].alignment = Alignment(vertical="bottom")
     fills = {c: PatternFill("solid", start_color=_argb(COVERAGE_COLOURS[c])) for c in COVERAGES}
     fonts = {c: Font(color=_argb(COVERAGE_TEXT_COLOURS[c])) for c in COVERAGES}
-    for row_number, (jurisdiction, cells) in enumerate(matrix.rows(), start=2):
-        sheet.cell(row_number, 1, jurisdiction).font = bold
-        for column, cell in enumerate(cells, start=2):
-            target = sheet.cell(row_number, column, cell.coverage)
-            target.fill, target.font = fills[cell.coverage], fonts[cell.coverage]
-    sheet.column_dimensions["A"].width = 16
-    for column in range(2, len(matrix.topics) + 2):
-        sheet.column_dimensions[get_column_letter(column)].width = 13
-    sheet.freeze_panes = "B2"
-
+    _matrix_sheet(book.active, matrix, fills, fonts)
+    _table_sheet(book.create_sheet("Decisive provisions"), DECISIVE_FIELDS, decisive_rows(matrix))
     evidence = book.create_sheet("Evidence")
-    evidence.append(list(EVIDENCE_FIELDS))
-    for cell in evidence[1]:
-        cell.font = bold
-    # Row numbers counted here: openpyxl's `max_row` scans every cell, quadratic over a sheet.
-    for row_number, record in enumerate(evidence_rows(matrix), start=2):
-        evidence.append([record[key] for key in EVIDENCE_FIELDS])
+    records = evidence_rows(matrix)
+    _table_sheet(evidence, EVIDENCE_FIELDS, records)
+    for row_number, record in enumerate(records, start=2):
         coverage_cell = evidence.cell(row_number, 3)
         coverage_cell.fill, coverage_cell.font = (
             fills[record["coverage"]],
             fonts[record["coverage"]],
         )
-    evidence.freeze_panes = "A2"
     evidence.auto_filter.ref = evidence.dimensions
 
     legend = book.create_sheet("Legend")
@@ -147,6 +184,52 @@ def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     return [path]
 
 
+def _matrix_sheet(
+    sheet: Any, matrix: Matrix, fills: dict[Coverage, Any], fonts: dict[Coverage, Any]
+) -> None:
+    """A row per jurisdiction: its decisive provisions, then its cells in coverage colours; a
+    cell decided by a decisive provision names it in a comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.title = "Matrix"
+    bold = Font(bold=True)
+    sheet.append(["Jurisdiction", "Decisive provisions", *matrix.topics])
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(text_rotation=60, vertical="bottom")
+    for head in ("A1", "B1"):
+        sheet[head].alignment = Alignment(vertical="bottom")
+    for row_number, (jurisdiction, cells) in enumerate(matrix.rows(), start=2):
+        sheet.cell(row_number, 1, jurisdiction).font = bold
+        head = sheet.cell(row_number, 2, decisive_line(matrix, jurisdiction))
+        head.alignment = Alignment(wrap_text=True, vertical="top")
+        for column, cell in enumerate(cells, start=3):
+            target = sheet.cell(row_number, column, cell.coverage)
+            target.fill, target.font = fills[cell.coverage], fonts[cell.coverage]
+            if cell.decided_by:
+                target.comment = Comment(f"decided by {decided_by_text(cell)}", "c177")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 48
+    for column in range(3, len(matrix.topics) + 3):
+        sheet.column_dimensions[get_column_letter(column)].width = 13
+    sheet.freeze_panes = "C2"
+
+
+def _table_sheet(sheet: Any, fields: tuple[str, ...], records: list[dict]) -> None:
+    """A header row in bold, then one row per record, the header frozen."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(fields))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    # Appended, never addressed by `max_row`: openpyxl scans every cell for it, quadratic.
+    for record in records:
+        sheet.append([record[key] for key in fields])
+    sheet.freeze_panes = "A2"
+
+
 def _argb(colour: str) -> str:
     """'#1b7837' -> 'FF1B7837', as Excel stores colours."""
     return "FF" + colour.removeprefix("#").upper()
@@ -160,7 +243,11 @@ def _write_html(matrix: Matrix, path: Path) -> list[Path]:
         "matrix.html",
         jurisdictions=matrix.jurisdictions,
         topics=matrix.topics,
-        rows=[(j, [(next(numbers), cell) for cell in cells]) for j, cells in matrix.rows()],
+        rows=[
+            (j, matrix.decisive_of(j), [(next(numbers), cell) for cell in cells])
+            for j, cells in matrix.rows()
+        ],
+        decided_by=decided_by_text,
         counts=", ".join(f"{n} {c}" for c, n in matrix.counts().items()),
         payload=Markup(payload),
         coverages=COVERAGES,

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from corpus.decisive import KIND_WORDS
 from corpus.errors import ReviewConflict
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
 from corpus.store import Store, StoredProvision
@@ -23,6 +24,7 @@ from reports.matrix import (
     COVERAGE_NAMES,
     COVERAGE_TEXT_COLOURS,
     build_matrix,
+    matrix_of,
 )
 from review import views
 from review.source import can_show_page, page_png, text_excerpt
@@ -46,6 +48,7 @@ environment.globals.update(
     COVERAGE_NOTES=COVERAGE_NAMES,
     COVERAGE_CODES=COVERAGE_CODES,
     uncertainty=views.uncertainty,
+    KIND_WORDS=KIND_WORDS,
 )
 templates = Jinja2Templates(env=environment)
 router = APIRouter()
@@ -87,7 +90,7 @@ def matrix_page(request: Request, store: StoreDep) -> HTMLResponse:
     return render(
         request,
         "matrix.html",
-        matrix=build_matrix(provisions),
+        matrix=build_matrix(provisions, store.decisive_provisions()),
         total=len(provisions),
         reviewed=sum(1 for p in provisions if p.review is not None),
     )
@@ -106,7 +109,7 @@ def coverage_css() -> Response:
 
 @router.get("/cell", response_class=HTMLResponse)
 def cell_page(request: Request, store: StoreDep, jurisdiction: str, topic: str) -> HTMLResponse:
-    matrix = build_matrix(store.provisions())
+    matrix = matrix_of(store)
     if topic not in TOPICS or jurisdiction not in matrix.jurisdictions:
         raise HTTPException(404, "no such cell")
     filters = views.Filters(jurisdiction=jurisdiction, topic=topic)
@@ -126,6 +129,7 @@ def provision_list(request: Request, store: StoreDep) -> HTMLResponse:
         "list.html",
         filters=filters,
         provisions=found[:LIST_LIMIT],
+        decisive=views.decisive_by_id(store),
         total=len(found),
         limit=LIST_LIMIT,
         jurisdictions=sorted({views.jurisdiction_of(d) for d in documents}),
@@ -168,6 +172,7 @@ def provision_context(
         "tag": stored.tag,
         "text": views.highlight(views.reflow(provision.text), views.evidence_spans(stored)),
         "uncertainty": views.uncertainty(stored),
+        "decisive": views.decisive_by_id(store).get(stored.id),
         "pages": pages,
         "excerpt": excerpt,
         "history": list(reversed(store.review_history(stored.id))),

@@ -1,5 +1,6 @@
-"""What the review pages show, computed from stored provisions: the review queue (filters and
-ordering by the model's uncertainty) and the provision text with its evidence highlighted."""
+"""What the review pages show, computed from stored provisions: the review queue (filters, the
+decisive provisions first, then ordering by the model's uncertainty) and the provision text with
+its evidence highlighted."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from corpus.decisive import DecisiveProvision
 from corpus.labels import STATUSES
 from corpus.store import Store, StoredDocument, StoredProvision
 from reports.matrix import UNKNOWN_JURISDICTION
 
 ORDERING_NOTE = (
-    "Ordered by the model's uncertainty, most uncertain first: 1 − the probability of its "
+    "Decisive provisions first (those that bring homeworkers into a law or leave them out: "
+    "one wrong label there changes a whole row of the matrix), then by the model's "
+    "uncertainty, most uncertain first: 1 − the probability of its "
     "least sure decision, the status (the highest status probability) or a topic (p, or 1 − p "
     "for a topic not given); 0 = the model is sure, untagged provisions count as 1."
 )
@@ -79,8 +83,14 @@ class Filters:
         return not (self.reviewed == "no" and stored.review is not None)
 
 
+def decisive_by_id(store: Store) -> dict[int, DecisiveProvision]:
+    """The current laws' decisive provisions by provision id."""
+    return {found.provision_id: found for found in store.decisive_provisions()}
+
+
 def queue(store: Store, filters: Filters) -> list[StoredProvision]:
-    """The provisions the filters keep, most uncertain first (or best search match first)."""
+    """The provisions the filters keep: decisive provisions first, then the most uncertain
+    first (or, for a text search, the best match first)."""
     if filters.q:
         ranked = store.search(filters.q)
         by_id = {p.id: p for p in store.provisions(ids=ranked)} if ranked else {}
@@ -91,8 +101,9 @@ def queue(store: Store, filters: Filters) -> list[StoredProvision]:
             if i in by_id and by_id[i].document.current and filters.keeps(by_id[i])
         ]
     kept = [p for p in store.provisions() if filters.keeps(p)]
-    # sorted() is stable: equally uncertain provisions stay in document order.
-    return sorted(kept, key=uncertainty, reverse=True)
+    decisive = decisive_by_id(store)
+    # sorted() is stable: equally placed provisions stay in document order.
+    return sorted(kept, key=lambda p: (p.id not in decisive, -uncertainty(p)))
 
 
 def neighbours(ids: list[int], current: int) -> tuple[int | None, int | None, int | None]:

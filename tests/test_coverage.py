@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from corpus.decisive import is_partial_exclusion
 from corpus.labels import COVERAGES, TOPIC_IDS
 from corpus.model import Evidence, Provision, Tag
 from corpus.store import Review, StoredDocument, StoredProvision
@@ -15,7 +16,6 @@ from reports.matrix import (
     ROLE_PARTIAL,
     Cell,
     build_matrix,
-    is_partial_exclusion,
 )
 
 _ids = itertools.count(1)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from corpus.decisive import DecisiveKind, DecisiveProvision, Reach
 from corpus.labels import TOPIC_IDS
 from reports.matrix import COVERAGE_COLOURS, Cell, EvidenceItem, Matrix
 from reports.matrix_exports import write_matrix
@@ -43,7 +44,22 @@ def matrix() -> Matrix:
     cells[("XS", "scope")] = Cell(
         "XS", "scope", "excluded", [item("art. 4", role="excludes", title=NASTY)]
     )
-    return Matrix(["XN", "XS"], list(TOPIC_IDS), cells)
+    exclusion = DecisiveProvision(
+        provision_id=7,
+        document_id=2,
+        document="XS_Codigo.pdf",
+        title=NASTY,
+        jurisdiction="XS",
+        citation="art. 4",
+        page=4,
+        kind=DecisiveKind.EXCLUDES,
+        reach=Reach(whole_law=True, topics=("scope",)),
+        reviewed=False,
+    )
+    return Matrix(["XN", "XS"], list(TOPIC_IDS), cells, decisive={"XS": [exclusion]})
+
+
+DECISIVE_LINE = f"art. 4 ({NASTY}, p. 4) excludes homeworkers: the whole law; not reviewed"
 
 
 def test_json(matrix, tmp_path: Path):
@@ -56,6 +72,14 @@ def test_json(matrix, tmp_path: Path):
     )
     assert cell["coverage"] == "explicit"
     assert cell["evidence"][0] | {"citation": "s. 12(3)", "page": 4} == cell["evidence"][0]
+    assert cell["decided_by"] == []  # an explicit cell rests on its own provisions
+    scope = next(c for c in data["cells"] if (c["jurisdiction"], c["topic"]) == ("XS", "scope"))
+    assert [(d["citation"], d["role"]) for d in scope["decided_by"]] == [("art. 4", "excludes")]
+    assert data["decisive"]["XN"] == []
+    (exclusion,) = data["decisive"]["XS"]
+    assert exclusion | {"kind": "excludes", "citation": "art. 4", "reaches": "the whole law"} == (
+        exclusion
+    )
 
 
 def test_csv_matrix_and_long_evidence(matrix, tmp_path: Path):
@@ -64,6 +88,7 @@ def test_csv_matrix_and_long_evidence(matrix, tmp_path: Path):
     with open(paths[0], encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["jurisdiction"] for r in rows] == ["XN", "XS"]
+    assert [r["decisive provisions"] for r in rows] == ["", DECISIVE_LINE]
     assert rows[0]["remuneration"] == "explicit" and rows[1]["scope"] == "excluded"
     assert rows[1]["training"] == "absent"
     with open(paths[1], encoding="utf-8", newline="") as handle:
@@ -72,21 +97,27 @@ def test_csv_matrix_and_long_evidence(matrix, tmp_path: Path):
         ("XN", "remuneration", "s. 12(3)", "carries topic"),
         ("XS", "scope", "art. 4", "excludes"),
     ]
+    assert [e["decided_by"] for e in evidence] == ["", "art. 4 (XN_Home_Work_Act.pdf, p. 4)"]
     assert evidence[1]["title"] == NASTY
 
 
 def test_xlsx_reopens_with_coloured_matrix_and_evidence(matrix, tmp_path: Path):
     (path,) = write_matrix(matrix, "xlsx", tmp_path / "m.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["Matrix", "Evidence", "Legend"]
+    assert book.sheetnames == ["Matrix", "Decisive provisions", "Evidence", "Legend"]
     sheet = book["Matrix"]
-    assert sheet.freeze_panes == "B2"
+    assert sheet.freeze_panes == "C2"
     header = [c.value for c in sheet[1]]
-    assert header == ["Jurisdiction", *TOPIC_IDS]
+    assert header == ["Jurisdiction", "Decisive provisions", *TOPIC_IDS]
     column = header.index("remuneration") + 1
     cell = sheet.cell(2, column)
     assert (sheet.cell(2, 1).value, cell.value) == ("XN", "explicit")
     assert cell.fill.start_color.rgb == "FF" + COVERAGE_COLOURS["explicit"][1:].upper()
+    assert sheet.cell(3, 2).value == DECISIVE_LINE
+    excluded = sheet.cell(3, header.index("scope") + 1)
+    assert excluded.comment.text == "decided by art. 4 (XN_Home_Work_Act.pdf, p. 4)"
+    decisive = list(book["Decisive provisions"].iter_rows(values_only=True))
+    assert decisive[1][:5] == ("XS", "excludes", "XS_Codigo.pdf", NASTY, "art. 4")
     evidence = book["Evidence"]
     assert evidence.freeze_panes == "A2"
     rows = list(evidence.iter_rows(values_only=True))
@@ -109,6 +140,11 @@ def test_html_cells_evidence_and_escaping(matrix, tmp_path: Path):
     data = json.loads(payload)
     scope = next(c for c in data["cells"] if c["topic"] == "scope" and c["jurisdiction"] == "XS")
     assert scope["evidence"][0]["title"] == NASTY and scope["evidence"][0]["citation"] == "art. 4"
+    # The row's head names its decisive provisions; the cell says what decided it.
+    head = re.search(r'<th scope="row">XS(.*?)</th>', page, re.S).group(1)
+    assert "art. 4" in head and "excludes homeworkers: the whole law" in head
+    assert "&lt;script&gt;" in head
+    assert 'aria-label="XS, scope: excluded, 1 provision(s), decided by art. 4' in page
     for colour in COVERAGE_COLOURS.values():  # the legend shows the whole palette
         assert colour in page
     assert "<link" not in page and "src=" not in page  # self-contained

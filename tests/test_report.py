@@ -264,7 +264,7 @@ def test_cell_without_evidence_is_reported_absent(
 ) -> None:
     """A cell that claims coverage but names no provision is never passed on as covered."""
 
-    def hollow(provisions: Iterable[StoredProvision]) -> Matrix:
+    def hollow(provisions: Iterable[StoredProvision], decisive: object = None) -> Matrix:
         list(provisions)
         cells = {("XN", t): Cell("XN", t, "explicit", []) for t in TOPIC_IDS}
         return Matrix(["XN"], list(TOPIC_IDS), cells)

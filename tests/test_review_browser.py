@@ -151,3 +151,23 @@ def test_hostile_provision_text_stays_inert(browser, tmp_path: Path) -> None:
         assert page.url.startswith(f"{base}/provisions/{ids['workers_act.txt', 's. 1']}?")
         page.wait_for_timeout(300)  # let any injected handler fire, if one existed
     assert dialogs == []
+
+
+def test_correcting_a_decisive_provision_changes_the_row(browser, tmp_path: Path) -> None:
+    """The inclusion listed under the jurisdiction, turned `general` by a reviewer: the law no
+    longer brings homeworkers in, and its via_scope cells fall to general_only at once."""
+    db, ids = build_store(tmp_path / "store")
+    with review_server(db) as base:
+        page = browser.new_page()
+        page.goto(base + "/")
+        assert cell_coverage(page, "Testland", "remuneration") == "via_scope"
+        page.click('th[scope="row"] a.decisive-includes:has-text("s. 2")')
+        page.wait_for_url(f"**/provisions/{ids['homework_act.pdf', 's. 2']}?**")
+        assert page.locator("#decisive").inner_text().startswith("decisive: includes")
+        page.keyboard.press("3")  # general
+        with page.expect_navigation():
+            page.keyboard.press("s")
+        page.keyboard.press("m")
+        page.wait_for_url(base + "/")
+        assert cell_coverage(page, "Testland", "remuneration") == "general_only"
+        assert page.locator('th[scope="row"] a.decisive').count() == 0

@@ -16,18 +16,20 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from corpus.decisive import DecisiveProvision, decisive_provisions
 from corpus.errors import ReviewConflict
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
 from corpus.store.records import (
     Review,
     StoredDocument,
     StoredProvision,
+    decisive_from_row,
     document_from_row,
     provision_from_row,
     review_from_row,
     tag_from_row,
 )
-from corpus.store.schema import migrate
+from corpus.store.schema import DECISIVE_VERSION, migrate
 
 
 def _now() -> str:
@@ -56,7 +58,9 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA busy_timeout = 30000")
-        migrate(self.db)
+        if 0 < migrate(self.db) < DECISIVE_VERSION:
+            with self.transaction():
+                self._renew_decisive(d.id for d in self.documents(current_only=False))
 
     def close(self) -> None:
         self.db.close()
@@ -138,6 +142,7 @@ class Store:
             rows = [_provision_row(document_id, seq, p) for seq, p in enumerate(provisions)]
             _insert_many(db, "provisions", rows)
             self._carry_reviews(document_id, carried)
+            self._renew_decisive([document_id])
         return document_id
 
     def _reviews_to_carry(self, sha256: str, source: str) -> list[sqlite3.Row]:
@@ -269,6 +274,7 @@ class Store:
                 for provision_id, tag in tags.items()
             ]
             _insert_many(db, "tags", rows, replace=True)
+            self._renew_decisive(self._documents_of(tags))
 
     def tagged_with(self, document_id: int) -> set[str]:
         """The model versions that tagged this document's provisions (empty: untagged)."""
@@ -327,7 +333,49 @@ class Store:
                 "replaces": replaces,
             }
             _insert(db, "reviews", review)
+            self._renew_decisive([before.document.id])
         return self.review_history(provision_id)[-1]
+
+    # ---- decisive provisions ------------------------------------------------------------
+
+    def decisive_provisions(self, document_id: int | None = None) -> list[DecisiveProvision]:
+        """The decisive provisions of one law, or of every current law, in document order."""
+        where = "d.id = ?" if document_id is not None else "d.current = 1"
+        rows = self.db.execute(
+            "SELECT k.*, p.citation, p.page_start, d.name, d.title, d.jurisdiction"
+            " FROM decisive_provisions k JOIN provisions p ON p.id = k.provision_id"
+            f" JOIN documents d ON d.id = k.document_id WHERE {where}"
+            " ORDER BY d.jurisdiction, d.name, p.seq",
+            () if document_id is None else (document_id,),
+        )
+        return [decisive_from_row(row) for row in rows]
+
+    def _documents_of(self, provision_ids: Iterable[int]) -> list[int]:
+        ids = list(provision_ids)
+        rows = self.db.execute(
+            f"SELECT DISTINCT document_id FROM provisions WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        return [row[0] for row in rows]
+
+    def _renew_decisive(self, document_ids: Iterable[int]) -> None:
+        """Find the decisive provisions of these laws again from their labels in force; the
+        caller's transaction holds the change that calls for it."""
+        for document_id in document_ids:
+            self.db.execute("DELETE FROM decisive_provisions WHERE document_id = ?", (document_id,))
+            rows = [
+                {
+                    "provision_id": found.provision_id,
+                    "document_id": found.document_id,
+                    "kind": str(found.kind),
+                    "whole_law": int(found.reach.whole_law),
+                    "parts": json.dumps(found.reach.parts, ensure_ascii=False),
+                    "topics": json.dumps(found.reach.topics),
+                    "reviewed": int(found.reviewed),
+                }
+                for found in decisive_provisions(self.provisions(document_id=document_id))
+            ]
+            _insert_many(self.db, "decisive_provisions", rows)
 
     # ---- runs ---------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""What the store hands out: documents, provisions with their tag and review, and reviews;
-each built from a database row by column name."""
+"""What the store hands out: documents, provisions with their tag and review, reviews and
+decisive provisions; each built from a database row by column name."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from corpus.decisive import DecisiveKind, DecisiveProvision, Reach
 from corpus.labels import Status, TopicId
 from corpus.model import Evidence, Provision, Tag
 
@@ -129,4 +130,25 @@ def review_from_row(row: sqlite3.Row) -> Review:
         topics_after=json.loads(row["topics_after"]),
         note=row["note"],
         replaces=row["replaces"],
+    )
+
+
+def decisive_from_row(row: sqlite3.Row) -> DecisiveProvision:
+    """A decisive_provisions row joined with its provision's citation and page and its
+    document's name, title and jurisdiction."""
+    return DecisiveProvision(
+        provision_id=row["provision_id"],
+        document_id=row["document_id"],
+        document=row["name"],
+        title=row["title"],
+        jurisdiction=row["jurisdiction"],
+        citation=row["citation"],
+        page=row["page_start"],
+        kind=DecisiveKind(row["kind"]),
+        reach=Reach(
+            whole_law=bool(row["whole_law"]),
+            parts=tuple(json.loads(row["parts"])),
+            topics=tuple(json.loads(row["topics"])),
+        ),
+        reviewed=bool(row["reviewed"]),
     )

@@ -113,11 +113,29 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.id, old.citation, old.heading, old.text);
     END;
     """,
+    # Each law's decisive provisions (corpus/decisive.py), renewed with its tags and reviews.
+    # IF NOT EXISTS: the table may also come with another branch's renumbered migrations.
+    """
+    CREATE TABLE IF NOT EXISTS decisive_provisions (
+        provision_id INTEGER PRIMARY KEY REFERENCES provisions(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        whole_law INTEGER NOT NULL,
+        parts TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        reviewed INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS decisive_provisions_document
+        ON decisive_provisions(document_id);
+    """,
 )
+# The first schema version with the decisive_provisions table: a database migrated from an
+# earlier one has tags and reviews but no decisive provisions yet, and gets them on opening.
+DECISIVE_VERSION = 3
 
 
-def migrate(db: sqlite3.Connection) -> None:
-    """Bring the database up to the latest schema version."""
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the database up to the latest schema version; return the version it was at."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         db.execute("BEGIN IMMEDIATE")
@@ -129,6 +147,7 @@ def migrate(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+    return version
 
 
 def _statements(script: str) -> list[str]:

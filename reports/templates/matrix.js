@@ -12,6 +12,12 @@ function show(button) {
   const title = document.createElement('h2');
   title.textContent = cell.jurisdiction + ' \u00b7 ' + cell.topic + ': ' + cell.coverage;
   panel.appendChild(title);
+  if (cell.decided_by.length) {
+    const p = document.createElement('p'); p.className = 'decided-by';
+    p.textContent = 'Decided by: ' + cell.decided_by.map(d =>
+      d.citation + ' (' + d.document + (d.page ? ', p. ' + d.page : '') + ')').join('; ');
+    panel.appendChild(p);
+  }
   if (!cell.evidence.length) {
     const p = document.createElement('p'); p.textContent = 'No provision carries this topic.';
     panel.appendChild(p); return;
