@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from corpus.labels import STATUSES
 from corpus.store import Store, StoredDocument, StoredProvision
 from reports.matrix import UNKNOWN_JURISDICTION
 
@@ -28,20 +27,8 @@ def jurisdiction_of(document: StoredDocument) -> str:
 
 
 def uncertainty(stored: StoredProvision) -> float:
-    """1 - the probability of the model's least sure decision: its status or any topic.
-    Topics are the weaker half of the tagger, so a provision whose status is clear but whose
-    topics are near the threshold still comes early in the queue."""
-    if stored.tag is None:
-        return 1.0
-    scores, given = stored.tag.scores, set(stored.tag.topics)
-    status = max((scores.get(f"status:{s}", 0.0) for s in STATUSES), default=0.0)
-    # the decision taken, whatever threshold took it (tuned thresholds need not be 0.5)
-    topics = [
-        p if key.removeprefix("topic:") in given else 1.0 - p
-        for key, p in scores.items()
-        if key.startswith("topic:")
-    ]
-    return round(1.0 - min([status, *topics]), 4)
+    """The model's uncertainty (`Tag.uncertainty`); untagged provisions count as 1."""
+    return 1.0 if stored.tag is None else stored.tag.uncertainty
 
 
 @dataclass(frozen=True)
@@ -65,6 +52,19 @@ class Filters:
             {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
         )
 
+    def narrowing(self) -> dict[str, str | None]:
+        """The filters as `Store.queue` takes them (all but the text query)."""
+        jurisdiction = self.jurisdiction or None
+        if jurisdiction == UNKNOWN_JURISDICTION:
+            jurisdiction = ""  # the matrix's row for documents without a jurisdiction
+        return {
+            "jurisdiction": jurisdiction,
+            "document": self.document,
+            "topic": self.topic,
+            "status": self.status,
+            "reviewed": self.reviewed,
+        }
+
     def keeps(self, stored: StoredProvision) -> bool:
         if self.jurisdiction and jurisdiction_of(stored.document) != self.jurisdiction:
             return False
@@ -79,30 +79,43 @@ class Filters:
         return not (self.reviewed == "no" and stored.review is not None)
 
 
-def queue(store: Store, filters: Filters) -> list[StoredProvision]:
-    """The provisions the filters keep, most uncertain first (or best search match first)."""
+def _searched(store: Store, filters: Filters) -> list[StoredProvision]:
+    """The provisions matching the text query that the other filters keep, best first."""
+    ranked = store.search(filters.q)  # a bounded number of ids
+    by_id = {p.id: p for p in store.provisions(ids=ranked)} if ranked else {}
+    # search() covers superseded document versions too; the queue shows current ones only.
+    return [
+        by_id[i]
+        for i in ranked
+        if i in by_id and by_id[i].document.current and filters.keeps(by_id[i])
+    ]
+
+
+def queue(
+    store: Store, filters: Filters, limit: int = -1, offset: int = 0
+) -> tuple[list[StoredProvision], int]:
+    """A page of the provisions the filters keep, most uncertain first (or best search match
+    first), and how many they keep in all. The store pages the queue; only the page is read."""
     if filters.q:
-        ranked = store.search(filters.q)
-        by_id = {p.id: p for p in store.provisions(ids=ranked)} if ranked else {}
-        # search() covers superseded document versions too; the queue shows current ones only.
-        return [
-            by_id[i]
-            for i in ranked
-            if i in by_id and by_id[i].document.current and filters.keeps(by_id[i])
-        ]
-    kept = [p for p in store.provisions() if filters.keeps(p)]
-    # sorted() is stable: equally uncertain provisions stay in document order.
-    return sorted(kept, key=uncertainty, reverse=True)
+        found = _searched(store, filters)
+        return found[offset : offset + limit if limit >= 0 else None], len(found)
+    ids, total = store.queue(limit, offset, **filters.narrowing())
+    return store.provisions(ids=ids), total
 
 
-def neighbours(ids: list[int], current: int) -> tuple[int | None, int | None, int | None]:
-    """(previous id, next id, 1-based position) of `current` in the queue."""
+def neighbours(
+    store: Store, filters: Filters, current: int
+) -> tuple[int | None, int | None, int | None, int]:
+    """(previous id, next id, 1-based position, queue size) of `current` in the queue."""
+    if not filters.q:
+        return store.queue_neighbours(current, **filters.narrowing())
+    ids = [p.id for p in _searched(store, filters)]
     if current not in ids:
-        return None, (ids[0] if ids else None), None
+        return None, (ids[0] if ids else None), None, len(ids)
     index = ids.index(current)
     previous = ids[index - 1] if index > 0 else None
     following = ids[index + 1] if index + 1 < len(ids) else None
-    return previous, following, index + 1
+    return previous, following, index + 1, len(ids)
 
 
 # A line break is kept before a numbered paragraph or list item, or after a line that ends

@@ -6,7 +6,10 @@ not seen yet, each in one transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+
+from corpus.model import Tag
 
 # Each entry migrates the schema one version up; the database's user_version says how far it is.
 MIGRATIONS: tuple[str, ...] = (
@@ -113,7 +116,16 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.id, old.citation, old.heading, old.text);
     END;
     """,
+    # The review queue and the matrix cells at 100,000 provisions: the queue's order kept with
+    # the provisions (the model's uncertainty, filled in by `_fill_uncertainty`; 1 untagged),
+    # documents found by jurisdiction.
+    """
+    ALTER TABLE provisions ADD COLUMN uncertainty REAL NOT NULL DEFAULT 1.0;
+    CREATE INDEX provisions_queue ON provisions(uncertainty DESC, id, document_id);
+    CREATE INDEX documents_jurisdiction ON documents(current, jurisdiction, name);
+    """,
 )
+UNCERTAINTY_MIGRATION = 3  # the migration that adds provisions.uncertainty
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -124,11 +136,22 @@ def migrate(db: sqlite3.Connection) -> None:
         try:
             for statement in _statements(script):
                 db.execute(statement)
+            if number == UNCERTAINTY_MIGRATION:
+                _fill_uncertainty(db)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def _fill_uncertainty(db: sqlite3.Connection) -> None:
+    """Tags stored before the queue's order was kept: computed once, as save_tags does."""
+    rows = db.execute("SELECT provision_id, status, topics, scores FROM tags").fetchall()
+    db.executemany(
+        "UPDATE provisions SET uncertainty = ? WHERE id = ?",
+        [(Tag(row[1], json.loads(row[2]), json.loads(row[3])).uncertainty, row[0]) for row in rows],
+    )
 
 
 def _statements(script: str) -> list[str]:
