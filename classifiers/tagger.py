@@ -9,12 +9,15 @@ batch with `nlp.pipe`, then the scikit-learn models score the whole batch at onc
 
 from __future__ import annotations
 
+import hashlib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import skops.io as sio
 from spacy.tokens import Span
 
+from classifiers.cache import cached
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import C177Model, Prediction
 from classifiers.version import (
@@ -56,12 +59,24 @@ class UntrustedModelError(C177Error, RuntimeError):
 
 
 def load_models(model_dir: Path) -> C177Model:
+    """The models of a skops file, checked against TRUSTED_TYPES.
+
+    skops parses the file twice (types, then objects): seconds per process. The checked models
+    are cached (`classifiers.cache`) under the SHA-256 of the file and of TRUSTED_TYPES, and
+    unpickle in a few hundredths of a second."""
     path = Path(model_dir) / MODEL_FILE
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(repr(sorted(TRUSTED_TYPES)).encode())  # checked against these types
+    digest.update(version("scikit-learn").encode())  # the pickle holds its classes
+    warn_on_version_mismatch(model_dir)
+    return cached(f"models/{digest.hexdigest()}", C177Model, lambda: _load_checked(path))
+
+
+def _load_checked(path: Path) -> C177Model:
     untrusted = set(sio.get_untrusted_types(file=path))
     refused = sorted(untrusted - TRUSTED_TYPES)
     if refused:
         raise UntrustedModelError(f"{path}: refusing to load types {refused}")
-    warn_on_version_mismatch(model_dir)
     return C177Model.from_payload(sio.load(path, trusted=sorted(untrusted)))
 
 

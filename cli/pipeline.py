@@ -130,7 +130,10 @@ def run(
     and export it. Unchanged documents are skipped; a new model re-tags without re-reading."""
     config = settings(db=db, model_dir=model_dir)
     chosen = parse_formats(formats, MATRIX_FORMATS)
-    entries(paths, manifest)  # fail fast on a bad manifest, and show its warnings
+    todo = entries(paths, manifest)  # fail fast on a bad manifest, and show its warnings
+    exports_dir = str(out or config.exports_dir)
+    if not force and nothing_to_do(todo, config.db, chosen, exports_dir, config.model_dir):
+        return
     quiet_prefect()
     from flows.pipeline import format_report, run_pipeline
 
@@ -142,7 +145,7 @@ def run(
         manifest=str(manifest) if manifest else None,
         db=config.db,
         formats=chosen,
-        out=str(out or config.exports_dir),
+        out=exports_dir,
         ocr=ocr,
         force=force,
         model_dir=config.model_dir or None,
@@ -151,6 +154,26 @@ def run(
     typer.echo(format_report(report))
     if report["documents"] and report["failed"] >= report["documents"]:
         raise typer.Exit(1)
+
+
+def nothing_to_do(
+    todo: list[Entry], db: str, formats: list[str], exports_dir: str, model_dir: str | None
+) -> bool:
+    """Say so and return True when a run would change nothing: decided before Prefect starts
+    or a model loads (`flows.unchanged`)."""
+    from flows.unchanged import unchanged_run
+
+    unchanged = unchanged_run(todo, db, formats, exports_dir, model_dir or None)
+    if unchanged is None:
+        return False
+    for name in unchanged.documents:
+        console.print(f"unchanged  {name}")
+    typer.echo(
+        f"nothing changed: {len(unchanged.documents)} document(s) skipped (same bytes,"
+        f" extractor and model), store as run {unchanged.run_id} left it; no run recorded"
+    )
+    typer.echo("\n".join(f"  current {path}" for path in unchanged.exports))
+    return True
 
 
 def tag(

@@ -117,3 +117,19 @@ class Tag:
     scores: dict[str, float]  # "status:<id>" and "topic:<id>" -> calibrated probability
     evidence: list[Evidence] = field(default_factory=list)
     model_version: str = ""
+
+    @property
+    def uncertainty(self) -> float:
+        """1 - the probability of the least sure decision: the status (its highest
+        probability) or any topic (p for a topic given, 1 - p for one not given, whatever
+        threshold decided it). 0 = sure. Orders the review queue."""
+        status = max(
+            (p for key, p in self.scores.items() if key.startswith("status:")), default=0.0
+        )
+        given = set(self.topics)
+        topics = [
+            p if key.removeprefix("topic:") in given else 1.0 - p
+            for key, p in self.scores.items()
+            if key.startswith("topic:")
+        ]
+        return round(1.0 - min([status, *topics]), 4)

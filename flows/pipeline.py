@@ -196,6 +196,7 @@ def c177_pipeline(
             "coverage": matrix.counts(),
             "exports": exports,
             "seconds": round(time.perf_counter() - started, 2),
+            "store_state": store.state(),  # a re-run with the same state has nothing to do
         }
         store.finish_run(run_id, result, cell_records(matrix))
     return result

@@ -23,8 +23,8 @@ from reports.matrix import (
     COVERAGE_COLOURS,
     COVERAGE_NAMES,
     COVERAGE_TEXT_COLOURS,
+    UNKNOWN_JURISDICTION,
     build_matrix,
-    matrix_of,
 )
 from review import views
 from review.source import can_show_page, page_png, text_excerpt
@@ -32,7 +32,7 @@ from review.source import can_show_page, page_png, text_excerpt
 HERE = Path(__file__).parent
 REVIEWER_COOKIE = "c177_reviewer"
 MAX_PAGES_SHOWN = 3  # a provision spanning more pages shows its first three
-LIST_LIMIT = 500
+LIST_LIMIT = 100
 
 # Keyboard: 1-4 choose a status, "t" then a letter toggles a topic (letters follow TOPICS order).
 STATUS_KEYS = {status: str(number) for number, status in enumerate(STATUSES, start=1)}
@@ -109,10 +109,14 @@ def coverage_css() -> Response:
 
 @router.get("/cell", response_class=HTMLResponse)
 def cell_page(request: Request, store: StoreDep, jurisdiction: str, topic: str) -> HTMLResponse:
-    matrix = matrix_of(store)
+    filters = views.Filters(jurisdiction=jurisdiction, topic=topic)
+    # a cell depends on its jurisdiction's laws alone
+    matrix = build_matrix(
+        store.provisions(jurisdiction=filters.narrowing()["jurisdiction"]),
+        store.decisive_provisions(),
+    )
     if topic not in TOPICS or jurisdiction not in matrix.jurisdictions:
         raise HTTPException(404, "no such cell")
-    filters = views.Filters(jurisdiction=jurisdiction, topic=topic)
     return render(request, "cell.html", cell=matrix.cell(jurisdiction, topic), filters=filters)
 
 
@@ -120,20 +124,23 @@ def cell_page(request: Request, store: StoreDep, jurisdiction: str, topic: str) 
 
 
 @router.get("/provisions", response_class=HTMLResponse)
-def provision_list(request: Request, store: StoreDep) -> HTMLResponse:
+def provision_list(request: Request, store: StoreDep, page: int = 1) -> HTMLResponse:
     filters = views.Filters.from_query(request.query_params)
-    found = views.queue(store, filters)
-    documents = store.documents()
+    page = max(page, 1)
+    shown, total = views.queue(store, filters, LIST_LIMIT, (page - 1) * LIST_LIMIT)
+    names = store.current_names()  # (jurisdiction, document name), from an index
     return render(
         request,
         "list.html",
         filters=filters,
-        provisions=found[:LIST_LIMIT],
+        provisions=shown,
         decisive=views.decisive_by_id(store),
-        total=len(found),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // LIST_LIMIT)),
         limit=LIST_LIMIT,
-        jurisdictions=sorted({views.jurisdiction_of(d) for d in documents}),
-        documents=sorted({d.name for d in documents}),
+        jurisdictions=sorted({j or UNKNOWN_JURISDICTION for j, _ in names}),
+        documents=sorted({name for _, name in names}),
         ordering=views.SEARCH_ORDERING_NOTE if filters.q else views.ORDERING_NOTE,
     )
 
@@ -145,8 +152,7 @@ def provision_context(
     request: Request, store: Store, stored: StoredProvision, filters: views.Filters
 ) -> dict[str, Any]:
     provision, document = stored.provision, stored.document
-    ids = [p.id for p in views.queue(store, filters)]
-    previous, following, position = views.neighbours(ids, stored.id)
+    previous, following, position, queue_size = views.neighbours(store, filters, stored.id)
     state = request.app.state
     pages: list[int] = []
     if provision.page_start:
@@ -180,7 +186,7 @@ def provision_context(
         "previous": previous,
         "next": following,
         "position": position,
-        "queue_size": len(ids),
+        "queue_size": queue_size,
         "saved": next(iter(store.provisions(ids=[int(saved)])), None) if saved_other else None,
         "saved_here": saved == str(stored.id),
         "form": {
@@ -237,8 +243,7 @@ def save_review(
         }
         context["error"] = problem
         return render(request, "provision.html", status_code=400, reviewer=reviewer, **context)
-    ids = [p.id for p in views.queue(store, filters)]
-    following = views.neighbours(ids, provision_id)[1]  # before saving: the queue may change
+    following = views.neighbours(store, filters, provision_id)[1]  # before saving: it may move
     try:
         store.add_review(provision_id, reviewer, status, chosen_topics, note, replaces=replaces_id)
     except ReviewConflict as conflict:

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from corpus.decisive import DecisiveProvision
-from corpus.labels import STATUSES
 from corpus.store import Store, StoredDocument, StoredProvision
 from reports.matrix import UNKNOWN_JURISDICTION
 
@@ -32,20 +31,8 @@ def jurisdiction_of(document: StoredDocument) -> str:
 
 
 def uncertainty(stored: StoredProvision) -> float:
-    """1 - the probability of the model's least sure decision: its status or any topic.
-    Topics are the weaker half of the tagger, so a provision whose status is clear but whose
-    topics are near the threshold still comes early in the queue."""
-    if stored.tag is None:
-        return 1.0
-    scores, given = stored.tag.scores, set(stored.tag.topics)
-    status = max((scores.get(f"status:{s}", 0.0) for s in STATUSES), default=0.0)
-    # the decision taken, whatever threshold took it (tuned thresholds need not be 0.5)
-    topics = [
-        p if key.removeprefix("topic:") in given else 1.0 - p
-        for key, p in scores.items()
-        if key.startswith("topic:")
-    ]
-    return round(1.0 - min([status, *topics]), 4)
+    """The model's uncertainty (`Tag.uncertainty`); untagged provisions count as 1."""
+    return 1.0 if stored.tag is None else stored.tag.uncertainty
 
 
 @dataclass(frozen=True)
@@ -69,6 +56,19 @@ class Filters:
             {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
         )
 
+    def narrowing(self) -> dict[str, str | None]:
+        """The filters as `Store.queue` takes them (all but the text query)."""
+        jurisdiction = self.jurisdiction or None
+        if jurisdiction == UNKNOWN_JURISDICTION:
+            jurisdiction = ""  # the matrix's row for documents without a jurisdiction
+        return {
+            "jurisdiction": jurisdiction,
+            "document": self.document,
+            "topic": self.topic,
+            "status": self.status,
+            "reviewed": self.reviewed,
+        }
+
     def keeps(self, stored: StoredProvision) -> bool:
         if self.jurisdiction and jurisdiction_of(stored.document) != self.jurisdiction:
             return False
@@ -88,32 +88,92 @@ def decisive_by_id(store: Store) -> dict[int, DecisiveProvision]:
     return {found.provision_id: found for found in store.decisive_provisions()}
 
 
-def queue(store: Store, filters: Filters) -> list[StoredProvision]:
-    """The provisions the filters keep: decisive provisions first, then the most uncertain
-    first (or, for a text search, the best match first)."""
-    if filters.q:
-        ranked = store.search(filters.q)
-        by_id = {p.id: p for p in store.provisions(ids=ranked)} if ranked else {}
-        # search() covers superseded document versions too; the queue shows current ones only.
-        return [
-            by_id[i]
-            for i in ranked
-            if i in by_id and by_id[i].document.current and filters.keeps(by_id[i])
-        ]
-    kept = [p for p in store.provisions() if filters.keeps(p)]
+def _searched(store: Store, filters: Filters) -> list[StoredProvision]:
+    """The provisions matching the text query that the other filters keep, best first."""
+    ranked = store.search(filters.q)  # a bounded number of ids
+    by_id = {p.id: p for p in store.provisions(ids=ranked)} if ranked else {}
+    # search() covers superseded document versions too; the queue shows current ones only.
+    return [
+        by_id[i]
+        for i in ranked
+        if i in by_id and by_id[i].document.current and filters.keeps(by_id[i])
+    ]
+
+
+def _decisive_first(store: Store, filters: Filters) -> list[StoredProvision]:
+    """The decisive provisions the filters keep, most uncertain first: the head of the queue.
+    They are a handful per law, so they are filtered here and skipped in the SQL pages."""
     decisive = decisive_by_id(store)
-    # sorted() is stable: equally placed provisions stay in document order.
-    return sorted(kept, key=lambda p: (p.id not in decisive, -uncertainty(p)))
+    kept = [p for p in store.provisions(ids=list(decisive)) if p.document.current]
+    return sorted((p for p in kept if filters.keeps(p)), key=lambda p: (-uncertainty(p), p.id))
 
 
-def neighbours(ids: list[int], current: int) -> tuple[int | None, int | None, int | None]:
-    """(previous id, next id, 1-based position) of `current` in the queue."""
+def queue(
+    store: Store, filters: Filters, limit: int = -1, offset: int = 0
+) -> tuple[list[StoredProvision], int]:
+    """A page of the provisions the filters keep, and how many they keep in all: the decisive
+    provisions first, then the most uncertain first (or the best search match first). The store
+    pages the queue; only the page is read."""
+    if filters.q:
+        found = _searched(store, filters)
+        return found[offset : offset + limit if limit >= 0 else None], len(found)
+    first = _decisive_first(store, filters)
+    skip = {p.id for p in first}
+    head = first[offset : offset + limit if limit >= 0 else None]
+    rest_offset = max(0, offset - len(first))
+    rest_limit = -1 if limit < 0 else limit - len(head)
+    # The SQL order holds the decisive ones too: read its ids (only ids) up to the page's end
+    # and leave them out, so the page is exact.
+    upto = -1 if rest_limit < 0 else rest_offset + rest_limit + len(skip)
+    ids, total = store.queue(upto, 0, **filters.narrowing())
+    rest = [i for i in ids if i not in skip][rest_offset:]
+    rest = rest if rest_limit < 0 else rest[:rest_limit]
+    return head + (store.provisions(ids=rest) if rest else []), total
+
+
+def neighbours(
+    store: Store, filters: Filters, current: int
+) -> tuple[int | None, int | None, int | None, int]:
+    """(previous id, next id, 1-based position, queue size) of `current` in the queue."""
+    if not filters.q:
+        return _queue_neighbours(store, filters, current)
+    ids = [p.id for p in _searched(store, filters)]
     if current not in ids:
-        return None, (ids[0] if ids else None), None
+        return None, (ids[0] if ids else None), None, len(ids)
     index = ids.index(current)
     previous = ids[index - 1] if index > 0 else None
     following = ids[index + 1] if index + 1 < len(ids) else None
-    return previous, following, index + 1
+    return previous, following, index + 1, len(ids)
+
+
+def _queue_neighbours(
+    store: Store, filters: Filters, current: int
+) -> tuple[int | None, int | None, int | None, int]:
+    """Neighbours in the SQL order, with the decisive provisions moved to its head."""
+    narrowing = filters.narrowing()
+    first = [p.id for p in _decisive_first(store, filters)]
+    previous, following, position, total = store.queue_neighbours(current, **narrowing)
+    if not first:
+        return previous, following, position, total
+    if current in first:
+        index = first.index(current)
+        if index + 1 < len(first):
+            following = first[index + 1]
+        else:
+            ids, _ = store.queue(len(first) + 1, 0, **narrowing)
+            following = next((i for i in ids if i not in first), None)
+        return (first[index - 1] if index else None), following, index + 1, total
+    if position is None:
+        return None, first[0], None, total
+    while previous in first:
+        previous = store.queue_neighbours(previous, **narrowing)[0]
+    while following in first:
+        following = store.queue_neighbours(following, **narrowing)[1]
+    mine = uncertainty(store.provision(current))
+    ahead = sum(
+        1 for p in _decisive_first(store, filters) if (uncertainty(p), -p.id) > (mine, -current)
+    )
+    return (previous or first[-1]), following, position - ahead + len(first), total
 
 
 # A line break is kept before a numbered paragraph or list item, or after a line that ends

@@ -53,14 +53,17 @@ def test_a_tiny_benchmark_run(tmp_path):
     out, table = tmp_path / "results.json", tmp_path / "RESULTS.md"
     command = [
         sys.executable, "-m", "benchmarks.run", "--pages", "5", "--memory-sizes", "3",
-        "--only", "overhead,rerun,memory,tagging", "--no-shared-laws", "--no-warm-up",
+        "--only", "overhead,rerun,memory,tagging,review", "--review-provisions", "300",
+        "--no-shared-laws", "--no-warm-up",
         "--out", str(out), "--results-md", str(table),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, timeout=600, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads(out.read_text())
     results = data["results"]
-    assert set(results) == {"overhead", "rerun", "memory", "tagging"}
+    assert set(results) == {"overhead", "rerun", "memory", "tagging", "review"}
+    assert results["review"]["provisions"] >= 300
+    assert results["review"]["pages"]["provision page"]["requests"] > 0
     assert results["overhead"]["ratio"] > 0 and results["rerun"]["ratio"] > 0
     assert set(results["memory"]["by_pages"]) == {"3", "5"}
     assert results["tagging"]["explain"]["provisions"] > 0

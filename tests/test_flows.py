@@ -165,6 +165,34 @@ def test_cli_run_matrix_diff(corpus, tmp_path):
     assert f"cell  {jurisdiction} maternity:" in result.output
 
 
+def test_an_unchanged_rerun_starts_neither_prefect_nor_the_tagger(corpus, tmp_path):
+    db, out = tmp_path / "c.sqlite", tmp_path / "out"
+    run(corpus, db, out, formats=["json"])
+    arguments = ["run", "--manifest", str(corpus), "--db", str(db), "--out", str(out),
+                 "--formats", "json"]  # fmt: skip
+    probe = (
+        f"import sys; from cli import app; app({arguments!r}, standalone_mode=False);"
+        "print(sorted(m for m in ('prefect', 'spacy', 'sklearn') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    listed = len(read_manifest(corpus)[0])
+    assert f"nothing changed: {listed} document(s) skipped" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert done.stderr.count("unchanged  ") == listed
+
+    # A review since the last run changes the matrix: the run is a real one again.
+    with Store(db) as store:
+        store.add_review(store.provisions()[0].id, "ana", "explicit", ["maternity"])
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" not in result.output and f"{listed} skipped" in result.output
+    # So does asking for an export the last run did not write.
+    result = CliRunner().invoke(app, [*arguments[:-1], "json,csv"])
+    assert "nothing changed" not in result.output and (out / "matrix.csv").exists()
+
+
 def test_cli_tag_retags_only_when_asked(corpus, tmp_path):
     db = tmp_path / "c.sqlite"
     run(corpus, db, tmp_path / "out", formats=["json"])

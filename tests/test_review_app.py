@@ -378,3 +378,40 @@ def test_an_unsure_topic_makes_a_provision_uncertain() -> None:
     # a tuned threshold below 0.5 gave the topic at 40 %: that decision is 40 % sure
     assert uncertainty(provision(0.40, given=True)) == 0.6
     assert uncertainty(SimpleNamespace(tag=None)) == 1.0
+
+
+def test_the_queue_is_paged_in_sql_in_the_order_and_filters_of_the_labels_in_force(
+    db: str, ids: dict
+) -> None:
+    from review.views import Filters, neighbours, queue
+
+    with Store(db) as store:
+        provisions = store.provisions()
+        first = provisions[0]
+        store.add_review(first.id, "ann", "excludes", ["maternity"])
+        provisions = store.provisions()
+        decisive = {d.provision_id for d in store.decisive_provisions()}
+        # decisive provisions first, then the most uncertain
+        expected = [
+            p.id
+            for p in sorted(provisions, key=lambda p: (p.id not in decisive, -uncertainty(p), p.id))
+        ]
+        for filters in (
+            Filters(),
+            Filters(status="excludes"),
+            Filters(topic="maternity"),
+            Filters(reviewed="no"),
+            Filters(jurisdiction=first.document.jurisdiction, reviewed="yes"),
+        ):
+            kept = [i for i in expected if filters.keeps(next(p for p in provisions if p.id == i))]
+            page, total = queue(store, filters, limit=2, offset=1)
+            assert ([p.id for p in page], total) == (kept[1:3], len(kept))
+            for position, current in enumerate(kept, start=1):
+                previous = kept[position - 2] if position > 1 else None
+                following = kept[position] if position < len(kept) else None
+                assert neighbours(store, filters, current) == (
+                    previous, following, position, len(kept)
+                )  # fmt: skip
+        assert first.id in [p.id for p in queue(store, Filters(status="excludes"))[0]]
+    page_two = client(db).get("/provisions", params={"page": 2})
+    assert page_two.status_code == 200 and "Nothing matches" in page_two.text

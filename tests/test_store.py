@@ -145,3 +145,29 @@ def test_runs_record_cells_and_a_label_snapshot(store, law):
     assert store.runs()[-1]["report"] == {"documents": 1} and store.runs()[-1]["finished_at"]
     assert store.run_cells(run) == {("XT", "remuneration"): ("general_only", [])}
     assert store.run_labels(run)[("small.txt", "s. 2", 1)] == ("XT", "general", ["remuneration"])
+
+
+def test_the_queue_order_is_kept_with_the_provisions_and_filled_in_for_older_stores(tmp_path, law):
+    db = tmp_path / "old.sqlite"
+    with Store(db) as store:
+        document_id = steps.ingest(store, law, DocumentMeta(jurisdiction="XN")).document_id
+        first, *others = store.provision_ids(document_id)
+        sure = Tag("general", [], {"status:general": 0.9, "topic:remuneration": 0.2})
+        unsure = Tag(
+            "general", ["remuneration"], {"status:general": 0.9, "topic:remuneration": 0.6}
+        )
+        store.save_tags({first: sure, **{i: unsure for i in others}})
+        assert (sure.uncertainty, unsure.uncertainty) == (0.2, 0.4)
+        assert store.queue()[0] == [*others, first]  # most uncertain first
+        # the store as it was before schema 3: no order kept
+        for statement in (
+            "DROP INDEX provisions_queue",
+            "DROP INDEX documents_jurisdiction",
+            "ALTER TABLE provisions DROP COLUMN uncertainty",
+            "PRAGMA user_version = 2",
+        ):
+            store.db.execute(statement)
+    with Store(db) as store:
+        kept = dict(store.db.execute("SELECT id, uncertainty FROM provisions").fetchall())
+        assert kept == {first: 0.2, **{i: 0.4 for i in others}}
+        assert store.queue(limit=1, offset=1) == ([others[1]], len(others) + 1)

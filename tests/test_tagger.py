@@ -171,6 +171,22 @@ def test_saved_model_loads_and_predicts_the_same_scores(model_dir, tagger):
     assert again.models.status_pipeline_.steps[0][1] is again.models.topic_pipeline_.steps[0][1]
 
 
+def test_checked_models_load_again_from_the_cache(model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = Tagger.load(model_dir)  # parses the skops file, checks it, caches it
+    (cached,) = (tmp_path / "c177" / "models").glob("*.pickle")
+    again = Tagger.load(model_dir)
+    provisions = [prov("Outworkers shall be paid within seven days of delivery.")]
+    assert [t.scores for t in again.tag(provisions, "en", "Act")] == [
+        t.scores for t in first.tag(provisions, "en", "Act")
+    ]
+    with monkeypatch.context() as patched:  # a cache hit reads the pickle, not the model file
+        patched.setattr(tagger_module.sio, "load", None)
+        assert Tagger.load(model_dir).version == first.version
+    cached.write_bytes(b"")  # a damaged cache is parsed and written again
+    assert Tagger.load(model_dir).version == first.version and cached.stat().st_size > 0
+
+
 def test_version_follows_the_model_file(model_dir, tmp_path):
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -257,3 +273,12 @@ def test_examples_are_typed_and_checked():
         as_examples([{**record, "status": "maybe"}])
     with pytest.raises(ValueError, match="unknown topics"):
         as_examples([{**record, "topics": ["holidays"]}])
+
+
+def test_the_cache_makes_again_what_is_not_of_its_kind(tmp_path, monkeypatch):
+    from classifiers.cache import cached
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cached("entry", list, lambda: [1]) == [1]
+    assert cached("entry", list, lambda: [2]) == [1]  # read back, not made
+    assert cached("entry", dict, lambda: {"made": 1}) == {"made": 1}  # left by older code

@@ -8,6 +8,7 @@ Reviews are an append-only audit table: the newest review of a provision is in f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 from corpus.decisive import DecisiveProvision, decisive_provisions
 from corpus.errors import ReviewConflict
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
+from corpus.store import queue
 from corpus.store.records import (
     Review,
     StoredDocument,
@@ -30,6 +32,12 @@ from corpus.store.records import (
     tag_from_row,
 )
 from corpus.store.schema import DECISIVE_VERSION, migrate
+
+# Every column but the text: a document's text is only read for its excerpts.
+DOCUMENT_COLUMNS = (
+    "id, sha256, name, source, format, jurisdiction, language, title, year, page_count,"
+    " warnings, extractor_version, ingested_at, current"
+)
 
 
 def _now() -> str:
@@ -84,21 +92,39 @@ class Store:
     # ---- documents and provisions -------------------------------------------------------
 
     def document(self, sha256: str) -> StoredDocument | None:
-        row = self.db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        query = f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE sha256 = ?"
+        row = self.db.execute(query, (sha256,)).fetchone()
         return document_from_row(row) if row else None
 
     def document_by_id(self, document_id: int) -> StoredDocument:
-        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        query = f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"
+        row = self.db.execute(query, (document_id,)).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
         return document_from_row(row)
 
     def documents(self, current_only: bool = True) -> list[StoredDocument]:
-        query = "SELECT * FROM documents" + (" WHERE current = 1" if current_only else "")
+        query = f"SELECT {DOCUMENT_COLUMNS} FROM documents" + (
+            " WHERE current = 1" if current_only else ""
+        )
         return [
             document_from_row(row)
             for row in self.db.execute(query + " ORDER BY jurisdiction, name")
         ]
+
+    def _documents(self, ids: set[int]) -> dict[int, StoredDocument]:
+        rows = self.db.execute(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(ids))})",
+            list(ids),
+        )
+        return {row["id"]: document_from_row(row) for row in rows}
+
+    def current_names(self) -> list[tuple[str, str]]:
+        """(jurisdiction, file name) of every current document, read from an index alone."""
+        rows = self.db.execute(
+            "SELECT DISTINCT jurisdiction, name FROM documents WHERE current = 1"
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def document_text(self, document_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -195,9 +221,12 @@ class Store:
         document_id: int | None = None,
         ids: Iterable[int] | None = None,
         current_only: bool = True,
+        jurisdiction: str | None = None,
     ) -> list[StoredProvision]:
-        """Provisions with their document, tag and the review in force, in document order."""
-        where, params = [], []
+        """Provisions with their document, tag and the review in force, in document order
+        (in the order of `ids` when given)."""
+        where: list[str] = []
+        params: list[object] = []
         if document_id is not None:
             where.append("p.document_id = ?")
             params.append(document_id)
@@ -205,6 +234,9 @@ class Store:
             id_list = list(ids)
             where.append(f"p.id IN ({','.join('?' * len(id_list))})")
             params.extend(id_list)
+        if jurisdiction is not None:
+            where.append("d.jurisdiction = ?")
+            params.append(jurisdiction)
         if current_only and document_id is None and ids is None:
             where.append("d.current = 1")
         query = (
@@ -216,9 +248,10 @@ class Store:
             + " ORDER BY d.jurisdiction, d.name, p.seq"
         )
         rows = self.db.execute(query, params).fetchall()
-        documents = {d.id: d for d in self.documents(current_only=False)}
-        reviews = self.reviews_in_force()
-        return [
+        documents = self._documents({row["document_id"] for row in rows})
+        # a few provisions (a page of the review app) need the reviews of those few only
+        reviews = self.reviews_in_force([row["id"] for row in rows] if ids is not None else None)
+        found = [
             StoredProvision(
                 id=row["id"],
                 document=documents[row["document_id"]],
@@ -228,6 +261,22 @@ class Store:
             )
             for row in rows
         ]
+        if ids is not None:
+            order = {provision_id: i for i, provision_id in enumerate(id_list)}
+            found.sort(key=lambda p: order[p.id])
+        return found
+
+    def queue(
+        self, limit: int = -1, offset: int = 0, **filters: str | None
+    ) -> tuple[list[int], int]:
+        """One page of the review queue (provision ids) and its size (`corpus.store.queue`)."""
+        return queue.page(self.db, limit, offset, **filters)
+
+    def queue_neighbours(
+        self, provision_id: int, **filters: str | None
+    ) -> tuple[int | None, int | None, int | None, int]:
+        """(previous id, next id, 1-based position, queue size) in the review queue."""
+        return queue.neighbours(self.db, provision_id, **filters)
 
     def provision(self, provision_id: int) -> StoredProvision:
         found = self.provisions(ids=[provision_id])
@@ -274,6 +323,10 @@ class Store:
                 for provision_id, tag in tags.items()
             ]
             _insert_many(db, "tags", rows, replace=True)
+            db.executemany(
+                "UPDATE provisions SET uncertainty = ? WHERE id = ?",
+                [(tag.uncertainty, provision_id) for provision_id, tag in tags.items()],
+            )
             self._renew_decisive(self._documents_of(tags))
 
     def tagged_with(self, document_id: int) -> set[str]:
@@ -287,9 +340,16 @@ class Store:
 
     # ---- reviews ------------------------------------------------------------------------
 
-    def reviews_in_force(self) -> dict[int, Review]:
+    def reviews_in_force(self, provision_ids: list[int] | None = None) -> dict[int, Review]:
+        """provision id -> its newest review, for every reviewed provision or for these."""
+        narrow, params = "", []
+        if provision_ids is not None:
+            narrow = f" WHERE provision_id IN ({','.join('?' * len(provision_ids))})"
+            params = provision_ids
         rows = self.db.execute(
-            "SELECT * FROM reviews WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY provision_id)"
+            "SELECT * FROM reviews WHERE id IN"
+            f" (SELECT MAX(id) FROM reviews{narrow} GROUP BY provision_id)",
+            params,
         )
         return {row["provision_id"]: review_from_row(row) for row in rows}
 
@@ -421,6 +481,29 @@ class Store:
             )
             _insert_many(db, "run_cells", cells, replace=True)
             _insert_many(db, "run_labels", labels, replace=True)
+
+    def last_finished_run(self) -> dict | None:
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return {**dict(row), "report": json.loads(row["report"])} if row else None
+
+    def state(self) -> str:
+        """A fingerprint of everything the matrix is built from: the documents (bytes,
+        versions, metadata, which are current), the tags and the reviews. Equal fingerprints
+        at two moments mean the matrix and its exports would be the same."""
+        digest = hashlib.sha256()
+        for row in self.db.execute(
+            "SELECT id, sha256, current, jurisdiction, title, year, extractor_version"
+            " FROM documents ORDER BY id"
+        ):
+            digest.update(repr(tuple(row)).encode())
+        for query in (
+            "SELECT count(*), max(tagged_at), group_concat(DISTINCT model_version) FROM tags",
+            "SELECT count(*), max(id) FROM reviews",
+        ):
+            digest.update(repr(tuple(self.db.execute(query).fetchone())).encode())
+        return digest.hexdigest()
 
     def runs(self) -> list[dict]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id")

@@ -6,7 +6,10 @@ not seen yet, each in one transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+
+from corpus.model import Tag
 
 # Each entry migrates the schema one version up; the database's user_version says how far it is.
 MIGRATIONS: tuple[str, ...] = (
@@ -128,10 +131,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS decisive_provisions_document
         ON decisive_provisions(document_id);
     """,
+    # The review queue and the matrix cells at 100,000 provisions: the queue's order kept with
+    # the provisions (the model's uncertainty, filled in by `_fill_uncertainty`; 1 untagged),
+    # documents found by jurisdiction.
+    """
+    ALTER TABLE provisions ADD COLUMN uncertainty REAL NOT NULL DEFAULT 1.0;
+    CREATE INDEX provisions_queue ON provisions(uncertainty DESC, id, document_id);
+    CREATE INDEX documents_jurisdiction ON documents(current, jurisdiction, name);
+    """,
 )
 # The first schema version with the decisive_provisions table: a database migrated from an
 # earlier one has tags and reviews but no decisive provisions yet, and gets them on opening.
 DECISIVE_VERSION = 3
+UNCERTAINTY_MIGRATION = 4  # the migration that adds provisions.uncertainty
 
 
 def migrate(db: sqlite3.Connection) -> int:
@@ -142,12 +154,23 @@ def migrate(db: sqlite3.Connection) -> int:
         try:
             for statement in _statements(script):
                 db.execute(statement)
+            if number == UNCERTAINTY_MIGRATION:
+                _fill_uncertainty(db)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
     return version
+
+
+def _fill_uncertainty(db: sqlite3.Connection) -> None:
+    """Tags stored before the queue's order was kept: computed once, as save_tags does."""
+    rows = db.execute("SELECT provision_id, status, topics, scores FROM tags").fetchall()
+    db.executemany(
+        "UPDATE provisions SET uncertainty = ? WHERE id = ?",
+        [(Tag(row[1], json.loads(row[2]), json.loads(row[3])).uncertainty, row[0]) for row in rows],
+    )
 
 
 def _statements(script: str) -> list[str]:
