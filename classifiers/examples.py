@@ -64,6 +64,7 @@ class Example:
         """The example as the models read it (a row carrying its marks, when computed)."""
         return {
             "text": self.text,
+            "citation": self.citation,
             "heading": self.heading,
             "context": self.context,
             "title": self.title,

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from classifiers.components.marks import RAW_TEXT
 from classifiers.nlp import get_nlp, pipeline_language
+from classifiers.roles import Reading, Role, read_roles
 from corpus.labels import TOPIC_IDS
 
 MARKS_KEY = "_marks"  # rows may carry precomputed RowMarks under this key
@@ -90,6 +91,7 @@ class RowMarks:
     refs: int = 0
     citations: int = 0
     n_tokens: int = 0
+    readings: list[Reading] = field(default_factory=list)  # the mentions of home work, read
     doc: Doc | None = field(default=None, repr=False)  # kept for evidence offsets
 
 
@@ -168,20 +170,32 @@ def analyse(
             row = rows[i]
             text_marks = _string_marks(doc)
             heading = _EMPTY if as_text else _cached(lang, field_text(row, "heading"))
+            context = _cached(lang, field_text(row, "context"))
+            title = _cached(lang, field_text(row, "title"))
+            readings = []
+            if doc._.homework_spans:
+                where = {
+                    "heading_hw": float(heading.hw),
+                    "context_hw": float(context.hw_all + title.hw_all),
+                }
+                readings = read_roles(
+                    doc, text, field_text(row, "citation"), field_text(row, "language"), where
+                )
             out[i] = RowMarks(
                 text=text_marks,
                 heading=heading,
-                context=_cached(lang, field_text(row, "context")),
-                title=_cached(lang, field_text(row, "title")),
+                context=context,
+                title=title,
                 heading_as_text=as_text,
                 cited=text_marks.hw_all - text_marks.hw,
                 excl_cues=len(doc._.exclusion_spans),
-                excl_hw=bool(doc._.excluded_homework),
+                excl_hw=any(r.role == Role.EXCLUDES for r in readings),
                 xref=len(doc._.crossref_spans),
                 xref_hw=bool(doc._.crossref_homework),
                 refs=len(_REF.findall(text)),
                 citations=len(doc._.citation_spans),
                 n_tokens=len(doc),
+                readings=readings,
                 doc=doc if keep_docs else None,
             )
     return out  # type: ignore[return-value]

@@ -10,8 +10,9 @@ calibrated they are (Brier score, expected calibration error).
 
 `predict` applies the rules the labelling contract makes categorical, on top of the models:
 - a provision with no text (repealed) is `none` with no topics;
-- an exclusion cue governing a homework term in the same sentence makes it `excludes`
-  (recall of `excludes` must be 1.0);
+- the roles of its mentions of home work decide where a rule can (`classifiers.roles`): an
+  exclusion of homeworkers makes it `excludes` (recall of `excludes` must be 1.0); a mention
+  that defines, includes or regulates them makes it `explicit`, with the topics that follow;
 - `explicit`/`excludes` need some homework evidence: a homework term outside a citation
   (in the text, heading, context headings or title) or a place-of-work phrase; a mention
   only inside the name of another act ("see the Home Work Act"), or telework alone, is
@@ -38,13 +39,14 @@ from threadpoolctl import ThreadpoolController
 
 from classifiers.examples import Example, topic_matrix, trainable, with_marks
 from classifiers.features import MARKS_KEY, RowMarks, as_records, build_features, row_marks
+from classifiers.roles import Decision, Role, decide, final_roles, fit_role_model, score_roles
 from classifiers.thresholds import tuned_thresholds
 from corpus.labels import STATUSES, TOPIC_IDS, Status, TopicId
 
 DEFAULT_TOPIC_THRESHOLD = 0.5
 EXPLICIT, EXCLUDES = STATUSES.index("explicit"), STATUSES.index("excludes")
 # the statuses the categorical rules decide, by rule
-RULE_STATUS = {"empty": "none", "exclusion-governs-homework": "excludes"}
+RULE_STATUS = {"empty": "none"}
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Prediction:
     rule: str | None = None  # the rule that decided the status, if any
     model_status: dict[str, float] = field(default_factory=dict)  # before rules
     features: list[tuple[str, str, float]] = field(default_factory=list)  # (label, name, weight)
+    roles: list[tuple[Role, float | None]] = field(default_factory=list)  # per mention
 
 
 class C177Model(BaseEstimator):
@@ -91,12 +94,16 @@ class C177Model(BaseEstimator):
             warnings.filterwarnings("ignore", message="Label .* is present in all training")
             status_clf = status_classifier(self.C_status).fit(X, [ex.status for ex in examples])
             topic_clf = topic_classifier(self.C_topics).fit(X, topic_matrix(examples))
+            roles = fit_role_model(
+                [r[MARKS_KEY].readings for r in rows], [ex.status for ex in examples]
+            )
         self._set_fitted(
             Pipeline([("features", features), ("clf", status_clf)]),
             Pipeline([("features", features), ("clf", topic_clf)]),
             list(TOPIC_IDS),
             {},
             len(rows),
+            roles,
         )
         if self.tune_thresholds:
             self.thresholds_ = tuned_thresholds(examples, self._fit_untuned)
@@ -113,8 +120,10 @@ class C177Model(BaseEstimator):
         topic_ids: list[TopicId],
         thresholds: dict[str, float],
         n_examples: int,
+        roles: Pipeline | None,
     ) -> None:
         self.status_pipeline_ = status
+        self.role_model_ = roles
         self.topic_pipeline_ = topics
         self.topic_ids_ = topic_ids
         self.thresholds_ = thresholds
@@ -133,13 +142,15 @@ class C177Model(BaseEstimator):
             list(payload.get("topic_ids", TOPIC_IDS)),
             dict(payload.get("thresholds", {})),
             int(payload.get("n_examples", 0)),
+            payload.get("roles"),
         )
         return model
 
     def payload(self) -> dict[str, Any]:
         """What a model file stores: the two pipelines (sharing their features), the topic
-        ids, the thresholds and the number of examples."""
+        ids, the thresholds, the number of examples and the role model."""
         return {
+            "roles": self.role_model_,
             "status": self.status_pipeline_,
             "topics": self.topic_pipeline_,
             "topic_ids": self.topic_ids_,
@@ -167,8 +178,11 @@ class C177Model(BaseEstimator):
             Xt = Xs if topic_features is features else _union_transform(topic_features, rows)
             p_status = self._status_proba(Xs)
             p_topics = self._topic_proba(Xt)
+            p_roles = score_roles(self.role_model_, [row[MARKS_KEY].readings for row in rows])
             return [
-                self._prediction(row, p_status[i], p_topics[i], _row(Xs, i) if explain else None)
+                self._prediction(
+                    row, p_status[i], p_topics[i], p_roles[i], _row(Xs, i) if explain else None
+                )
                 for i, row in enumerate(rows)
             ]
 
@@ -192,21 +206,28 @@ class C177Model(BaseEstimator):
         row: dict[str, Any],
         p_status: np.ndarray,
         p_topics: np.ndarray,
+        p_roles: list[float],
         x: tuple[np.ndarray, np.ndarray] | None,
     ) -> Prediction:
         m: RowMarks = row[MARKS_KEY]
         model_status = {f"status:{s}": float(p_status[j]) for j, s in enumerate(STATUSES)}
-        probs, rule = decide_status(row, m, p_status)
+        roles = final_roles(m.readings, p_roles)
+        decision = decide(m.readings, roles)
+        probs, rule = decide_status(row, m, p_status, decision)
         status = STATUSES[int(np.argmax(probs))]
         scores = {f"status:{s}": round(float(probs[j]), 4) for j, s in enumerate(STATUSES)}
         topic_scores = np.zeros(len(self.topic_ids_)) if rule == "empty" else p_topics
         topics = self._topics_over_threshold(topic_scores)
+        if rule != "empty":
+            topics += [t for t in decision.topics if t not in topics]
         scores.update(
             (f"topic:{t}", round(float(p), 4))
             for t, p in zip(self.topic_ids_, topic_scores, strict=True)
         )
         explained = [] if x is None or rule == "empty" else self._explain(x, status, topics)
-        return Prediction(status, topics, scores, rule, model_status, explained)
+        weights = [None if np.isnan(p) else round(p, 4) for p in p_roles]
+        roles_weighted = list(zip(roles, weights, strict=True))
+        return Prediction(status, topics, scores, rule, model_status, explained, roles_weighted)
 
     def _topics_over_threshold(self, p_topics: np.ndarray) -> list[TopicId]:
         return [
@@ -253,12 +274,15 @@ def topic_classifier(C: float = 4.0) -> OneVsRestClassifier:
 
 
 def decide_status(
-    row: dict[str, Any], m: RowMarks, p_status: np.ndarray
+    row: dict[str, Any], m: RowMarks, p_status: np.ndarray, decision: Decision
 ) -> tuple[np.ndarray, str | None]:
-    """The status probabilities after the categorical rules, and the rule that decided."""
+    """The status probabilities after the categorical rules (and the roles of the mentions),
+    and the rule that decided."""
     rule = _categorical_rule(row, m)
     if rule is not None:
         return np.eye(len(STATUSES))[STATUSES.index(RULE_STATUS[rule])], rule
+    if decision.status is not None:
+        return np.eye(len(STATUSES))[STATUSES.index(decision.status)], decision.rule
     probs = p_status.copy()
     # `excludes` is the exclusion rule's call alone: four real examples cannot teach
     # a model, and a model's false `excludes` would empty a coverage cell
@@ -272,8 +296,6 @@ def decide_status(
 def _categorical_rule(row: dict[str, Any], m: RowMarks) -> str | None:
     if row.get("repealed") or m.n_tokens == 0:
         return "empty"
-    if m.excl_hw:
-        return "exclusion-governs-homework"
     return None
 
 

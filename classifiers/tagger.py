@@ -20,6 +20,7 @@ from spacy.tokens import Span
 from classifiers.cache import cached
 from classifiers.features import MARKS_KEY, RowMarks, analyse
 from classifiers.models import C177Model, Prediction
+from classifiers.roles import role_evidence
 from classifiers.version import (
     DEFAULT_MODEL_DIR,
     MODEL_FILE,
@@ -42,6 +43,7 @@ TRUSTED_TYPES = frozenset(
         "numpy.float32",
         "numpy.float64",
         "numpy.int64",
+        "sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.linear_model._logistic.LogisticRegression",
@@ -103,6 +105,7 @@ class Tagger:
         return [
             {
                 "text": p.text,
+                "citation": p.citation,
                 "heading": p.heading,
                 "context": list(p.context),
                 "title": document_title,
@@ -133,6 +136,7 @@ class Tagger:
         if pr.rule == "empty":
             return [Evidence("none", "feature", "rule: repealed or no text")]
         return [
+            *role_evidence(m.readings, pr.roles, not m.heading_as_text),
             *_span_evidence(m, pr),
             *_context_evidence(m),
             *_rule_evidence(pr),
@@ -142,7 +146,8 @@ class Tagger:
 
 
 def _span_evidence(m: RowMarks, pr: Prediction) -> list[Evidence]:
-    """The matched spans: exclusions, homework terms, near misses, cues of the topics given."""
+    """The matched spans: homework terms, near misses, cues of the topics given (exclusions
+    are the roles' evidence)."""
     doc = m.doc
     if doc is None:
         return []
@@ -154,10 +159,7 @@ def _span_evidence(m: RowMarks, pr: Prediction) -> list[Evidence]:
             return Evidence(label, kind, what)
         return Evidence(label, kind, what, first.start_char, last.end_char)
 
-    ev = [
-        found("excludes", "exclusion", f"{cue.text} … {span.text}", cue, span)
-        for cue, span in doc._.excluded_homework
-    ]
+    ev = []
     for span in doc._.homework_spans:
         label = "explicit" if not span._.cited else "none"
         what = span.text if not span._.cited else f"{span.text} (inside a citation)"

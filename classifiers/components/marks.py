@@ -4,7 +4,8 @@ Configured by the name of a lexicon (`classifiers/lexicons/<lang>.toml`, loaded 
 `initialize`), it sets:
 
 - `doc._.homework_spans`: homework terms (label "homework") and place-of-work phrases
-  (label "weak"); `span._.cited` is True when the term only sits inside the name of another
+  (label "weak"); verb phrases ("who work in their own home") are homework terms with
+  `span._.verb` True; `span._.cited` is True when the term only sits inside the name of another
   instrument ("the Home Work Act"), which by itself does not make a provision explicit.
 - `doc._.near_miss_spans`: telework / remote work ("telework") and domestic work ("domestic"):
   not home work in the sense of C177 Art. 1(b).
@@ -46,7 +47,7 @@ _LIST_START = re.compile(
 )
 
 # Categories of the lexicon files and the match keys they become.
-_HW, _WEAK, _TELE, _DOM = "homework", "weak", "telework", "domestic"
+_HW, _VERB, _WEAK, _TELE, _DOM = "homework", "verb", "weak", "telework", "domestic"
 _EXCL = ("after", "before", "both", "near")
 _XREF = "crossref"
 _WORK = "work"
@@ -64,14 +65,16 @@ for _name, _default in (
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
-if not Span.has_extension("cited"):
-    Span.set_extension("cited", default=False)
+for _name in ("cited", "verb"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=False)
 
 
 def lexicon_categories(lexicon: dict[str, Any]) -> dict[str, list[str]]:
     """Flatten a lexicon into match keys -> terms."""
     cats: dict[str, list[str]] = {
         _HW: lexicon.get("homework", {}).get("terms", []),
+        _VERB: lexicon.get("homework", {}).get("verbs", []),
         _WEAK: lexicon.get("homework", {}).get("weak", []),
         _TELE: lexicon.get("near_miss", {}).get("telework", []),
         _DOM: lexicon.get("near_miss", {}).get("domestic", []),
@@ -271,7 +274,11 @@ class C177Marks:
 
     def _mark_homework(self, doc: Doc, text: str, found: dict[str, list[Span]]) -> list[Span]:
         """Homework terms, citations and near misses; returns the terms outside citations."""
-        strong = found.get(_HW, [])
+        # "who work in their own home" is home work as much as "homeworker" is
+        verbs = [Span(doc, s.start, s.end, label=_HW) for s in found.get(_VERB, [])]
+        for span in verbs:
+            span._.verb = True
+        strong = filter_spans(found.get(_HW, []) + verbs) if verbs else found.get(_HW, [])
         # "à domicile" inside "travailleurs à domicile" is the strong term, not a weak one
         weak = [w for w in found.get(_WEAK, []) if not any(_overlaps(w, s) for s in strong)]
         homework = strong + weak

@@ -126,7 +126,7 @@ _DEFAULT_FAMILIES = ("article", "paragraph")
 REFERENCE_WORD = re.compile(
     r"^(?:Abs\.|Absatz|Abs\b|Satz|Nr\.|Ziff\.|lit\.|Buchst|Unterabs|al\.|alinéa|párrafo|"
     r"inciso|fracción|numeral|of\b|de\b|del\b|des\b|der\b|van\b|and\b|to\b|y\b|et\b|und\b|"
-    r"bis\s+\d|a\s+\d|tot\b|und\b)",
+    r"bis\s+\d|a\s+\d|tot\b|und\b|N[º°o]\.?\s*\d)",
     re.IGNORECASE,
 )
 DELIMITER = re.compile(r"^(?:\s*[.:\-—–]+)+\s*")
@@ -211,6 +211,18 @@ NOTE_LINE = re.compile(
             r"^Vervallen(?:\s+per\s+[\d\-]+)?\.?$",
             r"^(?:\d+\s*(?:§|momentti|kohta)|\d+\s+[a-z]\s+§).{0,40}\bon kumottu\b",
             r"^\[Footnote\]",
+            # amendment notes printed beside a code's text, one reference a line: the amending
+            # law ("Ley 21.340", "Act No. 4 of 2019"), its article ("Art. 1º Nº 2", "s. 3(b)"),
+            # its gazette ("D.O. 25.05.2021"), or "Amended by Act No. 9 of 2021, s. 2."
+            r"^(?:Ley|Decreto(?:\s+Ley)?|D\.?F\.?L\.?|D\.?L\.?)\s+(?:N[º°o]\.?\s*)?\d[\d.]*"
+            r"(?:,?\s+de\s+\d{4})?\.?$",
+            r"^Art(?:[íi]culo|\.)?\s*(?:\d+\s*[º°o]?|[úu]nico|[A-ZÁÉÍÓÚ]+)\s*,?\s*"
+            r"(?:N[º°o]\.?\s*\d+|letra\s+\w\b|inciso\s+\w+)[^.]{0,40}$",
+            r"^D\.\s?O\.\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\.?$",
+            r"^(?:Act|Law|Ordinance|Decree)\s+No\.?\s*\d+\s+of\s+\d{4}(?:,\s*s\.\s*[\w()]+)?\.?$",
+            r"^ss?\.\s*\d+[A-Z]?(?:\(\w{1,4}\))*\.?$",
+            r"^(?:Amended|Inserted|Substituted|Added|Renumbered|Repealed)\s+by\s+"
+            r"(?:Act|Law|Ordinance|Decree|Regulation)s?\b.{0,80}$",
             r"^\d{1,2}\.\s*(?:Subs\.|Ins\.|Omitted|Rep\.|The words|Added by|Cl\.|Clause|"
             r"Renumbered|Certain words|Now see|For the words|Vide|See\b)",
             r"^\(\*\)$",

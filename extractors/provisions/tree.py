@@ -207,14 +207,19 @@ class TreeBuilder:
         cur.parts.append((i, text))
         cur.last = i
 
-    def _add_note(self, i: int, text: str) -> None:
+    def _on_note(self, i: int, rec: ClassifiedLine) -> None:
+        # consecutive note lines are one note: "Ley 21.340 / Art. 1º Nº 2 / D.O. …"
+        joined = i > 0 and self.recs[i - 1].kind == LineKind.NOTE
+        self._add_note(i, rec.line.text, joined)
+
+    def _add_note(self, i: int, text: str, joined: bool = False) -> None:
         cur = self.current
         if cur is None:
             return
         text = text.strip()
         if not text:
             return
-        if cur.notes and self.note_depth > 0:
+        if cur.notes and (self.note_depth > 0 or joined):
             cur.notes[-1] = f"{cur.notes[-1]} {text}"
         else:
             cur.notes.append(text)
@@ -301,7 +306,7 @@ class TreeBuilder:
             LineKind.GROUP: self._on_group,
             LineKind.HEAD: self._on_head,
             LineKind.END: self._on_end,
-            LineKind.NOTE: lambda i, rec: self._add_note(i, rec.line.text),
+            LineKind.NOTE: self._on_note,
             LineKind.TEXT: self._on_text,
         }
         for i, rec in enumerate(self.recs):
