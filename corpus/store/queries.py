@@ -53,9 +53,11 @@ class Store:
         # Autocommit mode: transactions are opened explicitly by `transaction()`.
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        # The busy timeout first: switching a new database to WAL takes a lock that another
+        # process creating the same database may hold.
+        self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA busy_timeout = 30000")
         migrate(self.db)
 
     def close(self) -> None:
