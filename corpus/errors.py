@@ -51,6 +51,10 @@ class ReviewConflict(C177Error):
         )
 
 
+class SearchRefused(C177Error):
+    """A full-text search too long or too slow to run: the message says what to do."""
+
+
 class DiffError(C177Error):
     """The runs to compare cannot be found."""
 

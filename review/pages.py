@@ -25,6 +25,7 @@ from reports.matrix import (
     build_matrix,
 )
 from review import views
+from review.csrf import csrf_token, require_csrf_token
 from review.source import can_show_page, page_png, text_excerpt
 
 HERE = Path(__file__).parent
@@ -48,7 +49,7 @@ environment.globals.update(
     uncertainty=views.uncertainty,
 )
 templates = Jinja2Templates(env=environment)
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_csrf_token)])
 
 
 def open_store(request: Request) -> Iterator[Store]:
@@ -68,6 +69,7 @@ def reviewer_name(request: Request) -> str:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("reviewer", reviewer_name(request))
+    context.setdefault("csrf_token", csrf_token(request))
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from review_store import HOSTILE, build_store
 
 from corpus.errors import BindRefused
@@ -43,9 +45,20 @@ def ids(template: tuple[Path, dict]) -> dict:
     return template[1]
 
 
-def client(db: str, token: str | None = None, reviewer: str = "ann") -> TestClient:
+class ReviewClient(TestClient):
+    """A browser on the review app: its form posts carry the CSRF token of its pages."""
+
+    def post(self, url: str, data: dict | None = None, **kwargs) -> Response:
+        if data is not None and "csrf" not in data:
+            page = self.get("/provisions/1").text  # any page with the review form
+            found = re.search(r'name="csrf" value="([^"]*)"', page)
+            data = {**data, "csrf": found.group(1) if found else ""}
+        return super().post(url, data=data, **kwargs)
+
+
+def client(db: str, token: str | None = None, reviewer: str = "ann") -> ReviewClient:
     # The app only answers loopback Host names when it has no token.
-    return TestClient(create_app(db, token, reviewer), base_url="http://127.0.0.1:8177")
+    return ReviewClient(create_app(db, token, reviewer), base_url="http://127.0.0.1:8177")
 
 
 def coverage_of(db: str, jurisdiction: str, topic: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.errors import ReviewConflict
+from corpus.errors import ReviewConflict, SearchRefused
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
 from corpus.store.records import (
     Review,
@@ -28,6 +29,11 @@ from corpus.store.records import (
     tag_from_row,
 )
 from corpus.store.schema import migrate
+
+# What one search may cost: the review app passes its visitors' queries straight in.
+MAX_SEARCH_WORDS = 20
+MAX_SEARCH_CHARS = 500
+SEARCH_SECONDS = 2.0
 
 
 def _now() -> str:
@@ -239,17 +245,35 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def search(self, query: str, limit: int = 200) -> list[int]:
-        """Provision ids matching a full-text query, best first."""
+    def search(self, query: str, limit: int = 200, seconds: float = SEARCH_SECONDS) -> list[int]:
+        """Provision ids matching a full-text query, best first. Raises SearchRefused for a
+        query over MAX_SEARCH_WORDS words or MAX_SEARCH_CHARS characters, or one that runs
+        longer than `seconds` (every phrase is ANDed, so a long query costs without end)."""
+        words = query.split()
+        if len(words) > MAX_SEARCH_WORDS or len(query) > MAX_SEARCH_CHARS:
+            raise SearchRefused(
+                f"search for at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters"
+            )
         # Quote every word so that user input is never read as FTS syntax.
-        terms = " ".join('"' + word.replace('"', "") + '"' for word in query.split())
+        terms = " ".join('"' + word.replace('"', "") + '"' for word in words)
         if not terms:
             return []
-        rows = self.db.execute(
-            "SELECT rowid FROM provision_search WHERE provision_search MATCH ? ORDER BY rank"
-            " LIMIT ?",
-            (terms, limit),
-        )
+        deadline = time.monotonic() + seconds
+        self.db.set_progress_handler(lambda: time.monotonic() > deadline, 100)
+        try:
+            rows = self.db.execute(
+                "SELECT rowid FROM provision_search WHERE provision_search MATCH ? ORDER BY rank"
+                " LIMIT ?",
+                (terms, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "interrupted" not in str(error):
+                raise
+            raise SearchRefused(
+                f"the search took longer than {seconds:g} s and was stopped: use fewer words"
+            ) from error
+        finally:
+            self.db.set_progress_handler(None, 0)
         return [row[0] for row in rows]
 
     # ---- tags ---------------------------------------------------------------------------
