@@ -23,6 +23,10 @@ __all__ = ["read", "sniff", "split", "detect"]
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+# What one document may hold. The longest labour codes we know have under 2 million characters;
+# the limits keep a hostile or mistaken file from taking the machine's memory.
+MAX_TEXT_CHARS = 5_000_000
+MAX_TEXT_BYTES = 20_000_000  # text-like files (HTML, JSON, Markdown, text) on disk
 _MARKDOWN_HINT = re.compile(r"^(?:---\s*$|#{1,6}|<meta\b)", re.MULTILINE)
 _TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 # Binary formats we recognise only to say so clearly.
@@ -95,8 +99,25 @@ def sniff(path: Path, head: bytes) -> str:
 
 
 def read(path: Path, ocr: bool = False) -> ExtractedDocument:
-    """Read a law file of any supported format into an `ExtractedDocument`."""
+    """Read a law file of any supported format into an `ExtractedDocument`.
+
+    Whatever goes wrong while reading (a library's own exception on a damaged file included)
+    raises `ExtractionError`, one line naming the file, so that a run can go on without it."""
     path = Path(path)
+    try:
+        document = _read(path, ocr)
+    except ExtractionError:
+        raise
+    except Exception as error:  # the readers' libraries fail in more ways than they document
+        raise ExtractionError.unexpected(path, error) from error
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise ExtractionError(
+            path, f"{len(document.text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
+        )
+    return document
+
+
+def _read(path: Path, ocr: bool) -> ExtractedDocument:
     if not path.is_file():
         raise ExtractionError(path, "no such file")
     with open(path, "rb") as handle:
@@ -110,6 +131,9 @@ def read(path: Path, ocr: bool = False) -> ExtractedDocument:
         from extractors.docx import read_docx
 
         return read_docx(path)
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:  # refused unread: a text file is held whole, several times over
+        raise ExtractionError(path, f"{size:,} bytes of {kind}, over the {MAX_TEXT_BYTES:,} limit")
     data = path.read_bytes()
     if kind == "html":
         from extractors.html import read_html
