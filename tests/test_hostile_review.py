@@ -1,9 +1,11 @@
 """Hostile pages and visitors against the review app: forged reviews (CSRF), oversized searches,
-and a server that must stop on SIGTERM."""
+a server that must stop on SIGTERM; and hostile review files for `c177 reviews import`."""
 
 from __future__ import annotations
 
 import http.server
+import io
+import json
 import re
 import shutil
 import signal
@@ -17,12 +19,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from review_store import CHROMIUM, build_store, review_server, start_review_server
+from typer.testing import CliRunner
 
+from cli import app
 from corpus.errors import SearchRefused
 from corpus.store import Store
 from corpus.store.queries import MAX_SEARCH_WORDS
 from review.app import create_app
 from review.csrf import SESSION_COOKIE
+from review.reviews_io import export_reviews
 
 BASE = "http://127.0.0.1:8177"
 PDF = "homework_act.pdf"
@@ -184,3 +189,43 @@ def test_a_sandboxed_frame_on_another_site_cannot_post_a_review(db, pid, evil_si
         finally:
             browser.close()
     assert reviews(db, pid) == []
+
+
+# ---- reviews import ---------------------------------------------------------------------------
+
+
+def test_reviews_import_refuses_bad_records_and_then_imports_nothing(
+    template: tuple[Path, dict], tmp_path: Path
+) -> None:
+    source, ids = build_store(tmp_path / "source")
+    with Store(source) as store:
+        store.add_review(ids[PDF, "s. 3"], "ann", "explicit", ["remuneration"], "fine")
+        store.add_review(ids[PDF, "s. 4"], "ann", "general", [], "fine too")
+        out = io.StringIO()
+        export_reviews(store, out)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    hostile = [
+        dict(first, at=123),
+        dict(first, citation=["s. 3"]),
+        dict(first, note={"a": 1}),
+        dict(first, at="zzzz"),
+        dict(first, reviewer="   "),
+        dict(first, note="x" * 50_000),
+        dict(first, occurrence="1"),
+    ]
+    target = tmp_path / "target.sqlite"
+    shutil.copy(template[0], target)
+    jsonl = tmp_path / "reviews.jsonl"
+    lines = [json.dumps(r) for r in (first, *hostile, second)]
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["reviews", "import", str(jsonl), "--db", str(target)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    refused = re.findall(r"reviews\.jsonl line (\d+)", result.output)
+    assert refused == [str(n) for n in range(2, 2 + len(hostile))]
+    assert "nothing imported" in result.output
+    with Store(target) as store:
+        assert store.reviews_in_force() == {}  # not even the good lines before the bad ones
+
+    jsonl.write_text(f"{lines[0]}\n{lines[-1]}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["reviews", "import", str(jsonl), "--db", str(target)])
+    assert result.exit_code == 0 and "imported 2" in result.output, result.output
