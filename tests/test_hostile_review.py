@@ -33,19 +33,6 @@ BASE = "http://127.0.0.1:8177"
 PDF = "homework_act.pdf"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    db, ids = build_store(tmp_path_factory.mktemp("hostile-review"))
-    return Path(db), ids
-
-
-@pytest.fixture
-def db(template: tuple[Path, dict], tmp_path: Path) -> str:
-    target = tmp_path / "review.sqlite"
-    shutil.copy(template[0], target)
-    return str(target)
-
-
 @pytest.fixture
 def pid(template: tuple[Path, dict]) -> int:
     return template[1][PDF, "s. 3"]

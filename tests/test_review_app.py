@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,25 +23,6 @@ from review.reviews_io import export_reviews, import_reviews
 from review.views import uncertainty
 
 PDF, TEXT = "homework_act.pdf", "workers_act.txt"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    db, ids = build_store(tmp_path_factory.mktemp("review-template"))
-    return Path(db), ids
-
-
-@pytest.fixture
-def db(template: tuple[Path, dict], tmp_path: Path) -> str:
-    """A fresh copy of the template database for each test (the sources stay shared)."""
-    target = tmp_path / "review.sqlite"
-    shutil.copy(template[0], target)
-    return str(target)
-
-
-@pytest.fixture
-def ids(template: tuple[Path, dict]) -> dict:
-    return template[1]
 
 
 class ReviewClient(TestClient):
