@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 from corpus.errors import ReviewConflict
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
 from corpus.store import Store, StoredProvision
+from corpus.store.queries import MAX_SEARCH_CHARS
 from reports.matrix import (
     COVERAGE_CODES,
     COVERAGE_COLOURS,
@@ -47,6 +48,7 @@ environment.globals.update(
     COVERAGE_NOTES=COVERAGE_NAMES,
     COVERAGE_CODES=COVERAGE_CODES,
     uncertainty=views.uncertainty,
+    MAX_SEARCH_CHARS=MAX_SEARCH_CHARS,
 )
 templates = Jinja2Templates(env=environment)
 router = APIRouter(dependencies=[Depends(require_csrf_token)])
