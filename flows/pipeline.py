@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -344,14 +345,14 @@ def run_pipeline(
 @contextmanager
 def _temporary_server() -> Iterator[None]:
     """With no Prefect server configured, start the temporary one here rather than let the flow
-    start it: its start-up is waited for as configured and a failure said in one line, it dies
+    start it: its start-up is waited for as configured and a failure said in one line, it ends
     with this process, and local worker processes (which would each start a server of their
     own, seconds of CPU and about 200 MiB each) share it through the environment they inherit.
     """
     if PREFECT_API_URL.value():
         yield
         return
-    server = _ServerDyingWithUs()
+    server = _ServerEndingWithUs()
     try:
         server.start()
     except RuntimeError as error:
@@ -373,7 +374,7 @@ def _temporary_server() -> Iterator[None]:
             os.environ["PREFECT_API_URL"] = before
 
 
-class _ServerDyingWithUs(SubprocessASGIServer):
+class _ServerEndingWithUs(SubprocessASGIServer):
     """Prefect's temporary server (the same singleton the flow would start), made to end with
     the process that started it: on Linux the kernel sends it SIGTERM when that process dies,
     even by SIGKILL, which no atexit handler of Prefect's survives."""
@@ -381,14 +382,12 @@ class _ServerDyingWithUs(SubprocessASGIServer):
     def _run_uvicorn_command(self) -> subprocess.Popen:
         if sys.platform != "linux":
             return super()._run_uvicorn_command()
-        # Prefect builds the server's command line; the one way in is the Popen it calls. Only
-        # this thread starts processes while the run starts, so the swap touches no other.
-        popen = subprocess.Popen
-        subprocess.Popen = functools.partial(popen, preexec_fn=_end_with(os.getpid()))
-        try:
+        # Prefect builds the server's command line and offers no hook into its start but the
+        # Popen it calls: lend that a preexec_fn for this one call. Only this thread starts
+        # processes while a run starts.
+        with_signal = functools.partial(subprocess.Popen, preexec_fn=_end_with(os.getpid()))
+        with mock.patch.object(subprocess, "Popen", with_signal):
             return super()._run_uvicorn_command()
-        finally:
-            subprocess.Popen = popen
 
 
 def _end_with(parent: int) -> Callable[[], None]:

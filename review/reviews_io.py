@@ -158,9 +158,13 @@ def _refused(line: str) -> str:
         return f"not JSON ({getattr(error, 'msg', 'nested too deeply')})"
     if not isinstance(record, dict):
         return "not a JSON object"
-    absent = [
-        name for name in (*KEY_FIELDS, "reviewer", "at", "status", "topics") if name not in record
-    ]
+    return _shape_problem(record) or _value_problem(record)
+
+
+def _shape_problem(record: dict) -> str:
+    """Fields missing or of the wrong JSON type."""
+    needed = (*KEY_FIELDS, "reviewer", "at", "status", "topics")
+    absent = [name for name in needed if name not in record]
     if absent:
         return f"missing {', '.join(absent)}"
     wrong = [name for name in _TEXT_FIELDS if not isinstance(record[name], str)]
@@ -168,8 +172,13 @@ def _refused(line: str) -> str:
     occurrence = record["occurrence"]
     if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
         wrong.append("occurrence")
-    if wrong:
-        return f"wrong type of {', '.join(wrong)}"
+    if not isinstance(record["topics"], list):
+        wrong.append("topics")
+    return f"wrong type of {', '.join(wrong)}" if wrong else ""
+
+
+def _value_problem(record: dict) -> str:
+    """Values no review can have (fields of the right types)."""
     if not record["reviewer"].strip():
         return "no reviewer"
     if len(record["reviewer"]) > MAX_REVIEWER_CHARS or len(record.get("note", "")) > MAX_NOTE_CHARS:
@@ -182,7 +191,6 @@ def _refused(line: str) -> str:
         return "'at' has no time zone"
     if record["status"] not in STATUSES:
         return f"unknown status {record['status'][:40]!r}"
-    topics = record["topics"]
-    if not isinstance(topics, list) or not all(isinstance(t, str) and t in TOPICS for t in topics):
+    if not all(isinstance(t, str) and t in TOPICS for t in record["topics"]):
         return "unknown topics"
     return ""
