@@ -66,19 +66,10 @@ def read_manifest(path: Path, allow_outside: bool = False) -> tuple[list[Entry],
             skipped.append(
                 f"{path.name} line {number}: year {year_text!r} is not a number, ignored"
             )
-        where = f"{path.name} line {number}: {location}"
-        if "://" in location or not row.get("file"):
-            if not location.startswith(("http://", "https://")):
-                skipped.append(f"{where}: only http and https URLs are fetched, skipped")
-                continue
-        else:
-            resolved = (path.parent / location).resolve()
-            if not allow_outside and not resolved.is_relative_to(path.parent.resolve()):
-                skipped.append(
-                    f"{where}: outside the manifest's folder, skipped (--allow-outside reads it)"
-                )
-                continue
-            location = str(resolved)
+        location, problem = _location(path, row, allow_outside)
+        if problem:
+            skipped.append(f"{path.name} line {number}: {problem}")
+            continue
         entries.append(
             Entry(
                 location=location,
@@ -92,6 +83,19 @@ def read_manifest(path: Path, allow_outside: bool = False) -> tuple[list[Entry],
             )
         )
     return entries, skipped
+
+
+def _location(manifest: Path, row: dict[str, str], allow_outside: bool) -> tuple[str, str]:
+    """A row's URL, or its file as an absolute path; or "" and why the row is skipped."""
+    location = row.get("file") or row.get("url") or ""
+    if "://" in location or not row.get("file"):
+        if location.startswith(("http://", "https://")):
+            return location, ""
+        return "", f"{location}: only http and https URLs are fetched, skipped"
+    resolved = (manifest.parent / location).resolve()
+    if allow_outside or resolved.is_relative_to(manifest.parent.resolve()):
+        return str(resolved), ""
+    return "", f"{location}: outside the manifest's folder, skipped (--allow-outside reads it)"
 
 
 def entries_from_paths(paths: list[Path]) -> tuple[list[Entry], list[str]]:

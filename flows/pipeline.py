@@ -176,10 +176,7 @@ def c177_pipeline(
     allow_private_urls: bool = False,
 ) -> dict[str, Any]:
     """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report.
-
-    `jurisdiction` and `language` stand in where no manifest row gives them; `allow_outside`
-    and `allow_private_urls` lift the manifest's limits (see corpus.manifest, corpus.downloads).
-    """
+    The last four parameters are `resolve_entries`' and `fetch`'s (corpus.manifest, downloads)."""
     started = time.perf_counter()
     report = _Report()
     entries, problems = resolve_entries(
@@ -197,16 +194,8 @@ def c177_pipeline(
     version = pipeline_version(tagger)
     with Store(db) as store:
         run_id = store.start_run(version)
-        jobs = _plan(
-            store,
-            entries,
-            report,
-            tagger.version,
-            downloads_dir,
-            ocr=ocr,
-            force=force,
-            allow_private_urls=allow_private_urls,
-        )
+        jobs = _plan(store, entries, report, tagger.version, downloads_dir,
+                     ocr=ocr, force=force, allow_private_urls=allow_private_urls)  # fmt: skip
         # Largest first: with parallel workers a big code started last would finish last alone.
         jobs.sort(key=lambda job: -job.size)
         pending: dict[PrefectFuture, _Pending] = {
