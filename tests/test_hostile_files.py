@@ -9,9 +9,7 @@ from pathlib import Path
 
 import hostile_files as make
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from corpus.errors import ExtractionError
 from corpus.model import DocumentMeta
 from corpus.store import Store
@@ -44,12 +42,12 @@ def test_odd_length_utf16_is_read_all_but_its_stray_byte(tmp_path: Path) -> None
     assert [p.citation for p in extracted.provisions] == ["s. 1", "s. 2"]
 
 
-def test_ingest_goes_on_past_broken_files_and_says_which(tmp_path: Path) -> None:
+def test_ingest_goes_on_past_broken_files_and_says_which(c177, tmp_path: Path) -> None:
     good = [make.good_text(tmp_path), make.odd_utf16(tmp_path), make.docx(tmp_path)]
     broken = [write(tmp_path) for write, _ in BROKEN.values()]
     db = tmp_path / "c177.sqlite"
     files = [str(p) for p in (good[0], broken[0], good[1], *broken[1:], good[2])]
-    result = CliRunner().invoke(app, ["ingest", *files, "--db", str(db), "-j", "XN"])
+    result = c177("ingest", *files, "--db", str(db), "-j", "XN")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     failed = [line for line in result.output.splitlines() if line.startswith("failed")]

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import hostile_files as make
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from corpus.config import SAMPLES_MANIFEST
 from corpus.downloads import MAX_BYTES, check_url, fetch
 from corpus.errors import DownloadError, ManifestError
@@ -149,18 +147,16 @@ def test_a_url_ending_in_dot_dot_and_an_oversized_download_fail_cleanly(
         fetch(f"{server}/giant.txt", tmp_path, allow_private=True, attempts=1)
 
 
-def test_ingest_refuses_a_loopback_url_and_goes_on(server: str, tmp_path: Path) -> None:
+def test_ingest_refuses_a_loopback_url_and_goes_on(c177, server: str, tmp_path: Path) -> None:
     local = make.good_text(tmp_path, "local.txt")
     local.write_text(make.GOOD_LAW + "\nSection 3. Records\nEvery employer keeps a register.\n")
     path = manifest(tmp_path, f"\t{server}/laws/XN_law.txt\tXN", "local.txt\t\tXN")
     db = str(tmp_path / "c177.sqlite")
-    result = CliRunner().invoke(app, ["ingest", "--manifest", str(path), "--db", db])
+    result = c177("ingest", "--manifest", str(path), "--db", db)
     assert result.exit_code == 1 and "--allow-private-urls" in result.output
     with Store(db) as store:
         assert [d.name for d in store.documents()] == ["local.txt"]
-    result = CliRunner().invoke(
-        app, ["ingest", "--manifest", str(path), "--db", db, "--allow-private-urls"]
-    )
+    result = c177("ingest", "--manifest", str(path), "--db", db, "--allow-private-urls")
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         assert sorted(d.name for d in store.documents()) == ["XN_law.txt", "local.txt"]
@@ -176,29 +172,27 @@ def test_a_leading_iso_code_names_the_jurisdiction_and_nothing_else_does() -> No
         assert jurisdiction_from_name(name) == "", name
 
 
-def test_a_law_without_a_jurisdiction_is_refused_not_stored(tmp_path: Path) -> None:
+def test_a_law_without_a_jurisdiction_is_refused_not_stored(c177, tmp_path: Path) -> None:
     law = make.good_text(tmp_path, "my_law.txt")
     db = tmp_path / "c177.sqlite"
     for command in ("ingest", "run"):  # `run` refuses before it starts Prefect
-        result = CliRunner().invoke(app, [command, str(law), "--db", str(db)])
+        result = c177(command, str(law), "--db", str(db))
         assert result.exit_code == 2, result.output
         assert "no jurisdiction for my_law.txt" in result.output
         assert "--jurisdiction" in result.output and "Traceback" not in result.output
     assert not db.exists() or Store(db).documents() == []
 
 
-def test_the_jurisdiction_comes_from_the_flag_or_the_file_name(tmp_path: Path) -> None:
+def test_the_jurisdiction_comes_from_the_flag_or_the_file_name(c177, tmp_path: Path) -> None:
     db = str(tmp_path / "c177.sqlite")
     named = make.good_text(tmp_path, "MX_ley.txt")
     plain = make.good_text(tmp_path, "my_law.txt")
     plain.write_text(make.GOOD_LAW + "\nSection 3. Extra\nAnother rule for employees.\n")
-    result = CliRunner().invoke(app, ["ingest", str(named), "--db", db])
+    result = c177("ingest", str(named), "--db", db)
     assert result.exit_code == 0 and "MX_ley.txt: jurisdiction MX, from the file name" in (
         result.output
     )
-    result = CliRunner().invoke(
-        app, ["ingest", str(plain), "--db", db, "-j", "PE", "--language", "en"]
-    )
+    result = c177("ingest", str(plain), "--db", db, "-j", "PE", "--language", "en")
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         assert {d.name: d.jurisdiction for d in store.documents()} == {

@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from review_store import CHROMIUM, build_store, review_server, start_review_server
-from typer.testing import CliRunner
 
-from cli import app
 from corpus.errors import SearchRefused
 from corpus.store import Store
 from corpus.store.queries import MAX_SEARCH_WORDS
@@ -182,7 +180,7 @@ def test_a_sandboxed_frame_on_another_site_cannot_post_a_review(db, pid, evil_si
 
 
 def test_reviews_import_refuses_bad_records_and_then_imports_nothing(
-    template: tuple[Path, dict], tmp_path: Path
+    c177, template: tuple[Path, dict], tmp_path: Path
 ) -> None:
     source, ids = build_store(tmp_path / "source")
     with Store(source) as store:
@@ -205,7 +203,7 @@ def test_reviews_import_refuses_bad_records_and_then_imports_nothing(
     jsonl = tmp_path / "reviews.jsonl"
     lines = [json.dumps(r) for r in (first, *hostile, second)]
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["reviews", "import", str(jsonl), "--db", str(target)])
+    result = c177("reviews", "import", str(jsonl), "--db", str(target))
     assert result.exit_code == 1 and "Traceback" not in result.output
     refused = re.findall(r"reviews\.jsonl line (\d+)", result.output)
     assert refused == [str(n) for n in range(2, 2 + len(hostile))]
@@ -214,5 +212,5 @@ def test_reviews_import_refuses_bad_records_and_then_imports_nothing(
         assert store.reviews_in_force() == {}  # not even the good lines before the bad ones
 
     jsonl.write_text(f"{lines[0]}\n{lines[-1]}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["reviews", "import", str(jsonl), "--db", str(target)])
+    result = c177("reviews", "import", str(jsonl), "--db", str(target))
     assert result.exit_code == 0 and "imported 2" in result.output, result.output
