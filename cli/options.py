@@ -30,6 +30,29 @@ PathsArgument = Annotated[
 ModelDirOption = Annotated[
     str | None, typer.Option("--model-dir", help="Folder of trained models (default: shipped)")
 ]
+JurisdictionOption = Annotated[
+    str,
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Jurisdiction of files no manifest row places (an ISO 3166 code such as MX;"
+        " default: the code starting the file name, MX_...)",
+    ),
+]
+LanguageOption = Annotated[
+    str,
+    typer.Option("--language", help="Language of files no manifest row gives (en, es, ...)"),
+]
+AllowOutsideOption = Annotated[
+    bool,
+    typer.Option("--allow-outside", help="Read manifest files outside the manifest's folder"),
+]
+AllowPrivateUrlsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls", help="Fetch manifest URLs on private, loopback or link-local hosts"
+    ),
+]
 
 MATRIX_FORMATS = ("csv", "xlsx", "json", "html")  # reports.matrix_exports.FORMATS, kept light
 
@@ -42,7 +65,7 @@ class ErrorsAsOneLine(TyperGroup):
         try:
             return super().invoke(ctx)
         except C177Error as error:
-            console.print(f"[red]error:[/red] {error}")
+            console.print(f"[red]error:[/red] {error}", soft_wrap=True)  # one line, however long
             raise typer.Exit(2) from error
 
 

@@ -11,7 +11,11 @@ import typer
 
 from cli.options import (
     MATRIX_FORMATS,
+    AllowOutsideOption,
+    AllowPrivateUrlsOption,
     DbOption,
+    JurisdictionOption,
+    LanguageOption,
     ManifestOption,
     ModelDirOption,
     PathsArgument,
@@ -26,12 +30,18 @@ if TYPE_CHECKING:
     from flows.steps import Outcome
 
 
-def entries(paths: list[Path] | None, manifest: Path | None) -> list[Entry]:
+def entries(
+    paths: list[Path] | None,
+    manifest: Path | None,
+    jurisdiction: str = "",
+    language: str = "",
+    allow_outside: bool = False,
+) -> list[Entry]:
     """What to ingest (a manifest, files and folders, or else the shipped sample corpus),
-    showing a warning for everything skipped."""
-    found, problems = resolve_entries(paths, manifest)
+    showing a warning for everything skipped or guessed."""
+    found, problems = resolve_entries(paths, manifest, jurisdiction, language, allow_outside)
     for problem in problems:
-        console.print(f"[yellow]warning:[/yellow] {problem}")
+        console.print(f"[yellow]warning:[/yellow] {problem}", soft_wrap=True)
     return found
 
 
@@ -40,9 +50,14 @@ def ingest(
     manifest: ManifestOption = None,
     db: DbOption = None,
     ocr: Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")] = False,
+    jurisdiction: JurisdictionOption = "",
+    language: LanguageOption = "",
+    allow_outside: AllowOutsideOption = False,
+    allow_private_urls: AllowPrivateUrlsOption = False,
 ) -> None:
     """Read laws (PDF, DOCX, HTML, Markdown, text, JSON, Finlex XML), split them into provisions
-    and store them. Unchanged files (same SHA-256) are skipped."""
+    and store them. Unchanged files (same SHA-256) are skipped. A file that cannot be read is
+    reported in one line and the others go on; the exit code is then 1."""
     from rich.progress import Progress
 
     from corpus.downloads import fetch
@@ -52,7 +67,7 @@ def ingest(
     from flows.steps import ingest as ingest_one
 
     config = settings(db=db)
-    todo = entries(paths, manifest)
+    todo = entries(paths, manifest, jurisdiction, language, allow_outside)
     outcomes: list[Outcome] = []
     with Store(config.db) as store, Progress(console=console, transient=True) as progress:
         task = progress.add_task("Ingesting", total=len(todo))
@@ -60,7 +75,7 @@ def ingest(
             progress.update(task, description=f"Ingesting {Path(entry.location).name}")
             try:
                 path = (
-                    fetch(entry.location, Path(config.downloads_dir))
+                    fetch(entry.location, Path(config.downloads_dir), allow_private_urls)
                     if entry.is_url
                     else Path(entry.location)
                 )
@@ -70,18 +85,18 @@ def ingest(
                 outcomes.append(ingest_one(store, path, entry.meta, ocr=ocr))
             progress.advance(task)
     print_outcomes(outcomes)
-    if outcomes and all(o.status == "failed" for o in outcomes):
+    if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
 
 def print_outcomes(outcomes: list[Outcome]) -> None:
     for outcome in outcomes:
         if outcome.status == "failed":
-            console.print(f"[red]failed[/red]    {outcome.message}")
+            console.print(f"[red]failed[/red]    {outcome.message}", soft_wrap=True)
         else:
             console.print(f"{outcome.status:<10} {outcome.name} ({outcome.provisions} provisions)")
         for warning in outcome.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning}")
+            console.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
@@ -90,30 +105,38 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
     )
 
 
-def quiet_prefect() -> None:
-    """Prefect and Dask settings read at import: quiet logs, no analytics. Call before importing
-    prefect; values already in the environment win."""
+def prefect_defaults() -> None:
+    """Prefect and Dask settings read at import: quiet logs, no analytics, and a start-up wait
+    for Prefect's temporary server that a busy 2-core machine meets (Prefect's own is 20 s).
+    Call before importing prefect; values already in the environment win."""
     for name, value in {
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "DASK_LOGGING__DISTRIBUTED": "warning",
     }.items():
         os.environ.setdefault(name, value)
+
+
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", "-w", min=1, help="Documents in N parallel processes")
+]
+DaskAddressOption = Annotated[
+    str | None, typer.Option("--dask-address", help="Run on this Dask scheduler")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Re-read and re-tag even unchanged documents")
+]
 
 
 def run(
     paths: PathsArgument = None,
     manifest: ManifestOption = None,
     db: DbOption = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", "-w", min=1, help="Documents in N parallel processes"),
-    ] = None,
+    workers: WorkersOption = None,
     dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster")] = False,
-    dask_address: Annotated[
-        str | None, typer.Option("--dask-address", help="Run on this Dask scheduler")
-    ] = None,
+    dask_address: DaskAddressOption = None,
     formats: Annotated[
         str, typer.Option("--formats", help="Matrix exports, comma-separated")
     ] = ",".join(MATRIX_FORMATS),
@@ -121,20 +144,25 @@ def run(
         Path | None, typer.Option("--out", "-o", help="Folder for the exports (default: c177.toml)")
     ] = None,
     ocr: Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Re-read and re-tag even unchanged documents")
-    ] = False,
+    force: ForceOption = False,
     model_dir: ModelDirOption = None,
+    jurisdiction: JurisdictionOption = "",
+    language: LanguageOption = "",
+    allow_outside: AllowOutsideOption = False,
+    allow_private_urls: AllowPrivateUrlsOption = False,
 ) -> None:
     """Run the whole pipeline as one Prefect flow: read, split, tag, build the coverage matrix
-    and export it. Unchanged documents are skipped; a new model re-tags without re-reading."""
+    and export it. Unchanged documents are skipped; a new model re-tags without re-reading.
+    A document that fails is reported in one line and the others go on; the exit code is
+    then 1."""
     config = settings(db=db, model_dir=model_dir)
     chosen = parse_formats(formats, MATRIX_FORMATS)
-    todo = entries(paths, manifest)  # fail fast on a bad manifest, and show its warnings
+    # fail fast on a bad manifest or a document without a jurisdiction, and show the warnings
+    todo = entries(paths, manifest, jurisdiction, language, allow_outside)
     exports_dir = str(out or config.exports_dir)
     if not force and nothing_to_do(todo, config.db, chosen, exports_dir, config.model_dir):
         return
-    quiet_prefect()
+    prefect_defaults()
     from flows.pipeline import format_report, run_pipeline
 
     report = run_pipeline(
@@ -150,9 +178,13 @@ def run(
         force=force,
         model_dir=config.model_dir or None,
         downloads_dir=config.downloads_dir,
+        jurisdiction=jurisdiction,
+        language=language,
+        allow_outside=allow_outside,
+        allow_private_urls=allow_private_urls,
     )
     typer.echo(format_report(report))
-    if report["documents"] and report["failed"] >= report["documents"]:
+    if report["failed"]:
         raise typer.Exit(1)
 
 
@@ -217,10 +249,14 @@ def schedule(
     ] = ",".join(MATRIX_FORMATS),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the exports")] = None,
     model_dir: ModelDirOption = None,
+    jurisdiction: JurisdictionOption = "",
+    language: LanguageOption = "",
+    allow_outside: AllowOutsideOption = False,
+    allow_private_urls: AllowPrivateUrlsOption = False,
 ) -> None:
     """Serve the pipeline as a Prefect deployment run on a cron schedule (needs a Prefect
     server and PREFECT_API_URL). Stop with Ctrl-C."""
-    quiet_prefect()
+    prefect_defaults()
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
@@ -229,7 +265,7 @@ def schedule(
     from flows.deployments import serve_pipeline
 
     config = settings(db=db, model_dir=model_dir)
-    entries(paths, manifest)  # fail fast on a bad manifest
+    entries(paths, manifest, jurisdiction, language, allow_outside)  # fail fast on a bad one
     # Absolute paths: scheduled runs may start from another working directory.
     parameters = {
         "paths": [str(p.resolve()) for p in paths] if paths else None,
@@ -239,5 +275,9 @@ def schedule(
         "out": str((out or Path(config.exports_dir)).resolve()),
         "model_dir": str(Path(config.model_dir).resolve()) if config.model_dir else None,
         "downloads_dir": str(Path(config.downloads_dir).resolve()),
+        "jurisdiction": jurisdiction,
+        "language": language,
+        "allow_outside": allow_outside,
+        "allow_private_urls": allow_private_urls,
     }
     serve_pipeline(cron=cron, name=name, parameters=parameters)

@@ -67,7 +67,8 @@ def reviews_import(
     """Add the reviews of a JSONL export made by `c177 reviews export`.
 
     Reviews already here are skipped; reviews of provisions this database does not hold,
-    and reviews older than the decision in force here, are reported and left out."""
+    and reviews older than the decision in force here, are reported and left out. Every line
+    is checked first: if any is refused, nothing is imported (exit code 1)."""
     from corpus.store import Store
     from review.reviews_io import import_reviews
 
@@ -77,17 +78,18 @@ def reviews_import(
         raise UsageError(f"{file}: cannot read ({error.strerror})") from error
     with Store(settings(db=db).db) as store:
         report = import_reviews(store, lines, source=file.name)
+    if report.invalid:
+        for item in report.invalid:
+            console.print(f"[red]refused:[/red] {item}", soft_wrap=True)
+        console.print(f"nothing imported: {len(report.invalid)} line(s) refused")
+        raise typer.Exit(1)
     for label, items in (
         ("no such provision here", report.missing),
         ("older than the review in force here, skipped", report.superseded),
-        ("unreadable", report.invalid),
     ):
         for item in items:
-            console.print(f"[yellow]{label}:[/yellow] {item}")
+            console.print(f"[yellow]{label}:[/yellow] {item}", soft_wrap=True)
     console.print(
         f"imported {report.imported}, already present {report.duplicates}, "
-        f"missing provision {len(report.missing)}, superseded {len(report.superseded)}, "
-        f"unreadable {len(report.invalid)}"
+        f"missing provision {len(report.missing)}, superseded {len(report.superseded)}"
     )
-    if report.invalid and not report.imported and not report.duplicates:
-        raise typer.Exit(1)

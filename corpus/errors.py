@@ -27,6 +27,13 @@ class ExtractionError(C177Error):
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
 
+    @classmethod
+    def unexpected(cls, path: Path | str, error: Exception) -> ExtractionError:
+        """Any other exception met while reading `path` (a library's own, on a damaged file),
+        said in one line."""
+        reason = " ".join(str(error).split())[:200]
+        return cls(path, f"cannot be read ({type(error).__name__}: {reason})")
+
 
 class ManifestError(C177Error):
     """A manifest that cannot be used; the message names the file and the line."""
@@ -51,12 +58,20 @@ class ReviewConflict(C177Error):
         )
 
 
+class SearchRefused(C177Error):
+    """A full-text search too long or too slow to run: the message says what to do."""
+
+
 class DiffError(C177Error):
     """The runs to compare cannot be found."""
 
 
 class ReportError(C177Error):
     """A report that cannot be built (unknown jurisdiction, empty store, bad templates)."""
+
+
+class PrefectServerError(C177Error):
+    """Prefect's temporary server could not start; the message says what to do."""
 
 
 class ScheduleError(C177Error):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from corpus.errors import ExtractionError
 from corpus.model import ExtractedDocument, Line
@@ -15,6 +18,10 @@ if TYPE_CHECKING:  # python-docx is imported when a DOCX file is read
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+# A DOCX is a ZIP archive. Real laws expand 15-25 times to a few MB of XML; a ZIP bomb expands
+# thousands of times, into gigabytes.
+MAX_EXPANDED_BYTES = 100_000_000
+MAX_RATIO = 100
 # Styles that mark headings: Word's own and ConsultantPlus's title style.
 _HEADING_STYLE = re.compile(r"^(?:heading\b|title\b|conspl?us ?title$)", re.IGNORECASE)
 # One-cell boxes that ConsultantPlus inserts (editor's notes, lists of amending acts): not law.
@@ -29,15 +36,36 @@ def _is_heading(paragraph: Paragraph) -> bool:
     return bool(_HEADING_STYLE.match(name or ""))
 
 
+def check_expansion(path: Path) -> None:
+    """Refuse a ZIP bomb before opening it: a DOCX expanding past MAX_EXPANDED_BYTES in all, or
+    a large part expanding more than MAX_RATIO times. The sizes are the archive's own claims,
+    and `zipfile` never inflates a part past its claimed size."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    if total > MAX_EXPANDED_BYTES:
+        raise ExtractionError(
+            path, f"expands to {total:,} bytes, over the {MAX_EXPANDED_BYTES:,} a DOCX may hold"
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 1_000_000 and ratio > MAX_RATIO:
+            raise ExtractionError(
+                path, f"{part.filename} expands {ratio:,.0f} times, over the {MAX_RATIO}x limit"
+            )
+
+
 def docx_lines(path: Path) -> list[Line]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_expansion(path)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError(path, f"not a readable DOCX file ({exc})") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, etree.XMLSyntaxError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ExtractionError(path, f"not a readable DOCX file ({reason})") from exc
 
     out: list[Line] = []
 

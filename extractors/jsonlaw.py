@@ -67,6 +67,8 @@ def read_json(path: Path, data: bytes | None = None) -> ExtractedDocument:
         payload = json.loads(decode(data, path))
     except json.JSONDecodeError as exc:
         raise ExtractionError(path, f"invalid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise ExtractionError(path, "JSON nested too deeply to be a list of provisions") from exc
     lines = json_lines(payload, path)
     if not any(line.text for line in lines):
         raise ExtractionError(path, "no provisions in JSON file")

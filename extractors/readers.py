@@ -27,6 +27,12 @@ class Reader:
         return document
 
 
+# What one document may hold. The longest labour codes we know have under 2 million characters;
+# the limits keep a hostile or mistaken file from taking the machine's memory.
+MAX_TEXT_CHARS = 5_000_000
+MAX_TEXT_BYTES = 20_000_000  # text-like files (HTML, JSON, Markdown, text, XML) on disk
+BINARY_FORMATS = ("pdf", "docx")  # these readers keep their own limits (pages, archive size)
+
 READERS: dict[str, Reader] = {
     "pdf": Reader("extractors.pdf", "read_pdf", takes_ocr=True),
     "docx": Reader("extractors.docx", "read_docx"),
@@ -39,13 +45,33 @@ READERS: dict[str, Reader] = {
 
 
 def read(path: Path, ocr: bool = False) -> ExtractedDocument:
-    """Read a law file of any supported format into an `ExtractedDocument`."""
+    """Read a law file of any supported format into an `ExtractedDocument`.
+
+    Whatever goes wrong while reading (a library's own exception on a damaged file included)
+    raises `ExtractionError`, one line naming the file, so that a run can go on without it."""
     path = Path(path)
+    try:
+        document = _read(path, ocr)
+    except ExtractionError:
+        raise
+    except Exception as error:  # the readers' libraries fail in more ways than they document
+        raise ExtractionError.unexpected(path, error) from error
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise ExtractionError(
+            path, f"{len(document.text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
+        )
+    return document
+
+
+def _read(path: Path, ocr: bool) -> ExtractedDocument:
     if not path.is_file():
         raise ExtractionError(path, "no such file")
     with open(path, "rb") as handle:
         head = handle.read(8192)
     kind = sniff(path, head)
+    size = path.stat().st_size
+    if kind not in BINARY_FORMATS and size > MAX_TEXT_BYTES:  # a text file is held whole
+        raise ExtractionError(path, f"{size:,} bytes of {kind}, over the {MAX_TEXT_BYTES:,} limit")
     try:
         return READERS[kind](path, ocr)
     except ExtractionError:

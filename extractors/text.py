@@ -18,7 +18,7 @@ def decode(data: bytes, path: Path | str = "") -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # an odd last byte is not the law
     # UTF-16 without BOM: every other byte is NUL in Latin-script text.
     if len(data) >= 4 and data[1:200:2].count(0) > 0.8 * len(data[1:200:2]):
         return data.decode("utf-16-le", errors="replace")

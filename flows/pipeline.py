@@ -16,33 +16,42 @@ stored provisions without re-extracting.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import signal
+import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
+from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
     temporary_settings,
 )
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from corpus.downloads import fetch
-from corpus.errors import DownloadError, ExtractionError
+from corpus.errors import DownloadError, ExtractionError, PrefectServerError
 from corpus.manifest import Entry, resolve_entries
 from corpus.model import DocumentMeta, Provision, Tag, sha256_file
 from corpus.store import Store
 from flows import steps
 from reports.matrix import cell_records, matrix_of
 from reports.matrix_exports import FORMATS, write_matrix
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass
@@ -161,12 +170,21 @@ def c177_pipeline(
     force: bool = False,
     model_dir: str | None = None,
     downloads_dir: str = ".c177-downloads",
+    jurisdiction: str = "",
+    language: str = "",
+    allow_outside: bool = False,
+    allow_private_urls: bool = False,
 ) -> dict[str, Any]:
-    """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report."""
+    """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report.
+    The last four parameters are `resolve_entries`' and `fetch`'s (corpus.manifest, downloads)."""
     started = time.perf_counter()
     report = _Report()
     entries, problems = resolve_entries(
-        [Path(p) for p in paths] if paths else None, Path(manifest) if manifest else None
+        [Path(p) for p in paths] if paths else None,
+        Path(manifest) if manifest else None,
+        jurisdiction,
+        language,
+        allow_outside,
     )
     report.warnings += problems
     report.documents = len(entries)
@@ -176,7 +194,8 @@ def c177_pipeline(
     version = pipeline_version(tagger)
     with Store(db) as store:
         run_id = store.start_run(version)
-        jobs = _plan(store, entries, report, tagger.version, downloads_dir, ocr=ocr, force=force)
+        jobs = _plan(store, entries, report, tagger.version, downloads_dir,
+                     ocr=ocr, force=force, allow_private_urls=allow_private_urls)  # fmt: skip
         # Largest first: with parallel workers a big code started last would finish last alone.
         jobs.sort(key=lambda job: -job.size)
         pending: dict[PrefectFuture, _Pending] = {
@@ -221,6 +240,7 @@ def _plan(
     *,
     ocr: bool,
     force: bool,
+    allow_private_urls: bool,
 ) -> list[_Job]:
     """What each entry needs: reading and tagging, re-tagging only, or nothing (unchanged, or
     the same bytes as another entry). Files that cannot be fetched or read fail here."""
@@ -230,7 +250,9 @@ def _plan(
         name = Path(entry.location).name
         try:
             path = (
-                fetch(entry.location, Path(downloads_dir)) if entry.is_url else Path(entry.location)
+                fetch(entry.location, Path(downloads_dir), allow_private_urls)
+                if entry.is_url
+                else Path(entry.location)
             )
             sha256 = sha256_file(path)
             size = path.stat().st_size
@@ -299,29 +321,37 @@ def run_pipeline(
     dask_address: str | None = None,
     **parameters: Any,
 ) -> dict[str, Any]:
-    """Run the flow once with the chosen task runner; parameters are `c177_pipeline`'s."""
+    """Run the flow once with the chosen task runner; parameters are `c177_pipeline`'s.
+    Raises PrefectServerError when Prefect's temporary server cannot start."""
     runner = task_runner(workers, dask, dask_address)
-    local_processes = dask or bool(workers and workers > 1)
     # Heartbeats would add about a second per run and only serve crash detection on a server.
     with (
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-        _one_temporary_server(local_processes and not dask_address),
+        _temporary_server(),
     ):
         return c177_pipeline.with_options(task_runner=runner)(**parameters)
 
 
 @contextmanager
-def _one_temporary_server(worker_processes: bool) -> Iterator[None]:
-    """With no Prefect server configured, each local worker process would start a temporary
-    server of its own (seconds of CPU and about 200 MiB each): start the flow's one first and
-    point the workers at it, through the settings and the environment they inherit."""
-    if not worker_processes or PREFECT_API_URL.value():
+def _temporary_server() -> Iterator[None]:
+    """With no Prefect server configured, start the temporary one here rather than let the flow
+    start it: its start-up is waited for as configured and a failure said in one line, it ends
+    with this process, and local worker processes (which would each start a server of their
+    own, seconds of CPU and about 200 MiB each) share it through the environment they inherit.
+    """
+    if PREFECT_API_URL.value():
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the same one the flow would start on its own
-    server.start()
+    server = _ServerEndingWithUs()
+    try:
+        server.start()
+    except RuntimeError as error:
+        raise PrefectServerError(
+            "Prefect's temporary server did not answer within"
+            f" {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s (a busy machine?):"
+            " run again with a longer wait, e.g. PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+            "=300, or start a server (prefect server start) and set PREFECT_API_URL"
+        ) from error
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
@@ -332,6 +362,33 @@ def _one_temporary_server(worker_processes: bool) -> Iterator[None]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
+
+
+class _ServerEndingWithUs(SubprocessASGIServer):
+    """Prefect's temporary server (the same singleton the flow would start), made to end with
+    the process that started it: on Linux the kernel sends it SIGTERM when that process dies,
+    even by SIGKILL, which no atexit handler of Prefect's survives."""
+
+    def _run_uvicorn_command(self) -> subprocess.Popen:
+        if sys.platform != "linux":
+            return super()._run_uvicorn_command()
+        # Prefect builds the server's command line and offers no hook into its start but the
+        # Popen it calls: lend that a preexec_fn for this one call. Only this thread starts
+        # processes while a run starts.
+        with_signal = functools.partial(subprocess.Popen, preexec_fn=_end_with(os.getpid()))
+        with mock.patch.object(subprocess, "Popen", with_signal):
+            return super()._run_uvicorn_command()
+
+
+def _end_with(parent: int) -> Callable[[], None]:
+    """A preexec_fn: the child gets SIGTERM when `parent` dies (prctl PR_SET_PDEATHSIG)."""
+
+    def in_child() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+    return in_child
 
 
 def format_report(report: dict[str, Any]) -> str:

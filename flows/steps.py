@@ -95,11 +95,14 @@ def extract(path: Path, meta: DocumentMeta, ocr: bool = False) -> Extracted:
     except LanguageError as error:
         if not meta.language:
             raise ExtractionError(
-                path, f"{error}; give it in the manifest's language column"
+                path, f"{error}; give it with --language or in the manifest's language column"
             ) from error
         language = meta.language
-        warnings.append(f"{name}: {error}; using the manifest's language {language}")
-    provisions = split(extracted, language)
+        warnings.append(f"{name}: {error}; using the given language {language}")
+    try:
+        provisions = split(extracted, language)
+    except Exception as error:  # a text that breaks the splitter fails alone, named
+        raise ExtractionError.unexpected(path, error) from error
     if meta.language and language != meta.language:
         warnings.append(
             f"{name}: language detected as {language}, the manifest says {meta.language}"

@@ -33,6 +33,7 @@ from reports.matrix import (
     EvidenceItem,
     Matrix,
 )
+from reports.spreadsheet import csv_safe, xlsx_text
 from reports.templating import render_html
 
 FORMATS = ("csv", "xlsx", "json", "html")
@@ -138,13 +139,15 @@ def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
         writer = csv.writer(handle)
         writer.writerow(["jurisdiction", DECISIVE_COLUMN, *matrix.topics])
         for jurisdiction, cells in matrix.rows():
-            head = [jurisdiction, decisive_line(matrix, jurisdiction)]
+            head = [csv_safe(jurisdiction), csv_safe(decisive_line(matrix, jurisdiction))]
             writer.writerow([*head, *(cell.coverage for cell in cells)])
     evidence_path = path.with_name(f"{path.stem}_evidence.csv")
     with open(evidence_path, "w", encoding="utf-8", newline="") as handle:
         evidence_writer = csv.DictWriter(handle, fieldnames=EVIDENCE_FIELDS)
         evidence_writer.writeheader()
-        evidence_writer.writerows(evidence_rows(matrix))
+        evidence_writer.writerows(
+            {key: csv_safe(value) for key, value in row.items()} for row in evidence_rows(matrix)
+        )
     return [path, evidence_path]
 
 
@@ -180,6 +183,10 @@ def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
         legend.append([topic, article, name])
     legend.column_dimensions["A"].width = 18
     legend.column_dimensions["B"].width = 60
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                xlsx_text(cell)
     book.save(path)
     return [path]
 

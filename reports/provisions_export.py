@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from corpus.store import StoredProvision
+from reports.spreadsheet import csv_safe
 
 PROVISION_FIELDS = (
     "document", "sha256", "jurisdiction", "language", "title", "year", "citation", "occurrence",
@@ -59,7 +60,7 @@ def write_provisions(provisions: Iterable[StoredProvision], fmt: str, out: IO[st
             record = provision_record(stored)
             for key in ("notes", "topics", "scores", "evidence"):
                 record[key] = json.dumps(record[key], ensure_ascii=False)
-            writer.writerow(record)
+            writer.writerow({key: csv_safe(value) for key, value in record.items()})
             count += 1
     else:
         raise ValueError(f"unknown format {fmt!r}: use jsonl or csv")

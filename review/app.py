@@ -5,17 +5,20 @@ checking the bind address (see review/auth.py)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from corpus.config import load_settings
+from corpus.errors import SearchRefused
 from corpus.store import Store, database_path
 from review.auth import check_bind, guard
+from review.csrf import sessions
 from review.pages import router
 
 HERE = Path(__file__).parent
@@ -27,7 +30,9 @@ SECURITY_HEADERS = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a ?token= must never leak through a Referer
+    # A ?token= must never leak to another site through a Referer; same-origin posts keep
+    # their true Origin (with "no-referrer" a browser sends `Origin: null`, which is refused).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 
@@ -43,8 +48,10 @@ def create_app(db: str, token: str | None, reviewer: str = "") -> FastAPI:
     app.state.default_reviewer = reviewer or settings.reviewer
     app.state.downloads_dir = Path(settings.downloads_dir)
     app.state.cache_dir = database_path(db).resolve().parent / ".c177-cache" / "pages"
+    app.state.csrf_secret = secrets.token_bytes(32)  # forms made before a restart expire
     Store(db).close()  # create or migrate the database now, not in the first request
 
+    app.middleware("http")(sessions())
     # Nothing but the security headers (outermost, so 401s get them too) runs before the guard.
     app.middleware("http")(guard(token))
 
@@ -56,6 +63,10 @@ def create_app(db: str, token: str | None, reviewer: str = "") -> FastAPI:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    @app.exception_handler(SearchRefused)
+    async def search_refused(request: Request, error: SearchRefused) -> Response:
+        return PlainTextResponse(str(error), status_code=400)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
@@ -75,4 +86,5 @@ def serve(
 
     check_bind(host, token)
     app = create_app(db, token, reviewer)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # On SIGTERM or Ctrl-C, requests still running get a few seconds, then the server stops.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

@@ -3,7 +3,8 @@
 Without a token the app is reachable from this machine only: `serve` refuses other bind
 addresses, and the Host header must name a loopback address (so that a web page cannot reach
 it through DNS rebinding). With a token, every request must carry it. Form posts from other
-origins are refused either way (a page elsewhere must not submit reviews).
+origins are refused either way (a page elsewhere must not submit reviews), and every form
+carries a CSRF token (review/csrf.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from corpus.errors import BindRefused
+from review.csrf import SAFE_METHODS
 
 TOKEN_COOKIE = "c177_token"
 
@@ -49,6 +51,14 @@ def _token_matches(given: str | None, token: str) -> bool:
     return hmac.compare_digest(given.encode(), token.encode())
 
 
+def _same_origin(request: Request, host: str) -> bool:
+    """False if the Origin (or, without one, the Referer) names another site. `Origin: null`
+    (a sandboxed frame, a file: page, a redirect from elsewhere) is another site too. Without
+    either header the CSRF token decides (review/csrf.py)."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    return source is None or urlsplit(source).netloc == host
+
+
 Next = Callable[[Request], Awaitable[Response]]
 
 
@@ -57,10 +67,8 @@ def guard(token: str | None) -> Callable[[Request, Next], Awaitable[Response]]:
 
     async def middleware(request: Request, call_next: Next) -> Response:
         host = request.headers.get("host", "")
-        if request.method not in ("GET", "HEAD"):
-            origin = request.headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != host:
-                return PlainTextResponse("cross-origin form posts are refused", status_code=403)
+        if request.method not in SAFE_METHODS and not _same_origin(request, host):
+            return PlainTextResponse("cross-origin form posts are refused", status_code=403)
         if not token:
             name = _host_name(host)
             if not is_loopback(name):

@@ -18,6 +18,7 @@ from corpus.decisive import KIND_WORDS
 from corpus.errors import ReviewConflict
 from corpus.labels import COVERAGES, STATUSES, TOPIC_IDS, TOPICS
 from corpus.store import Store, StoredProvision
+from corpus.store.queries import MAX_SEARCH_CHARS
 from reports.matrix import (
     COVERAGE_CODES,
     COVERAGE_COLOURS,
@@ -27,6 +28,7 @@ from reports.matrix import (
     build_matrix,
 )
 from review import views
+from review.csrf import csrf_token, require_csrf_token
 from review.source import can_show_page, page_png, text_excerpt
 
 HERE = Path(__file__).parent
@@ -49,9 +51,10 @@ environment.globals.update(
     COVERAGE_CODES=COVERAGE_CODES,
     uncertainty=views.uncertainty,
     KIND_WORDS=KIND_WORDS,
+    MAX_SEARCH_CHARS=MAX_SEARCH_CHARS,
 )
 templates = Jinja2Templates(env=environment)
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_csrf_token)])
 
 
 def open_store(request: Request) -> Iterator[Store]:
@@ -71,6 +74,7 @@ def reviewer_name(request: Request) -> str:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("reviewer", reviewer_name(request))
+    context.setdefault("csrf_token", csrf_token(request))
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 

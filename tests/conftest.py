@@ -1,9 +1,13 @@
-"""What the tests share: quiet Prefect and Dask, and the `c177` command run in this process."""
+"""What the tests share: quiet Prefect and Dask, the `c177` command run in this process, and the
+review app's small real store (tests/review_store.py)."""
 
 import os
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from review_store import build_store
 from typer.testing import CliRunner, Result
 
 # Read by Prefect and Dask when they are first imported: set before any test module imports them.
@@ -25,3 +29,22 @@ def c177() -> Callable[..., Result]:
         return runner.invoke(app, list(args), env=env)
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    db, ids = build_store(tmp_path_factory.mktemp("review-template"))
+    return Path(db), ids
+
+
+@pytest.fixture
+def db(template: tuple[Path, dict], tmp_path: Path) -> str:
+    """A fresh copy of the template database for each test (the sources stay shared)."""
+    target = tmp_path / "review.sqlite"
+    shutil.copy(template[0], target)
+    return str(target)
+
+
+@pytest.fixture
+def ids(template: tuple[Path, dict]) -> dict:
+    return template[1]

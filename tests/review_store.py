@@ -4,12 +4,22 @@ provision carries hostile markup, ingested by the real pipeline step, with hand-
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from corpus.model import DocumentMeta, Evidence, Tag
 from corpus.store import Store
 from flows.steps import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, driven by Playwright
 
 HOSTILE = (
     'Every worker may complain. <script>window.__pwned = 1; alert("xss")</script> '
@@ -120,3 +130,39 @@ def build_store(folder: Path) -> tuple[str, dict[tuple[str, str], int]]:
                     made[stored.id] = tag(status, topics, stored.provision.text, sure)
             store.save_tags(made)
     return db, ids
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_review_server(db: str, reviewer: str = "e2e") -> tuple[str, subprocess.Popen]:
+    """`c177 review` in a subprocess on a free loopback port: its base URL and its process."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "C177_REVIEW_TOKEN"}
+    command = [sys.executable, "-c", "from cli import app; app()", "review"]
+    command += ["--db", db, "--port", str(port), "--reviewer", reviewer]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120  # a busy machine imports slowly
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return f"http://127.0.0.1:{port}", server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"server did not start: {server.stderr.read()}") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def review_server(db: str, reviewer: str = "e2e") -> Iterator[str]:
+    """The review server of `start_review_server` for the length of a `with` block."""
+    base, server = start_review_server(db, reviewer)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

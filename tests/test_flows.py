@@ -33,7 +33,7 @@ SAMPLE_JURISDICTIONS = sorted({e.meta.jurisdiction for e in read_manifest(SAMPLE
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_server():
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=120):  # CI shares a busy machine
         yield PREFECT_API_URL.value()
 
 

@@ -18,5 +18,5 @@ def test_too_short_to_detect_fails_by_name_unless_the_manifest_says(tmp_path: Pa
 
         done = ingest(store, law, DocumentMeta(jurisdiction="XN", language="en"))
         assert done.status == "ingested"
-        assert any("manifest's language en" in w for w in done.warnings)
+        assert any("using the given language en" in w for w in done.warnings)
         assert [d.language for d in store.documents()] == ["en"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.decisive import DecisiveProvision, decisive_provisions
-from corpus.errors import ReviewConflict
+from corpus.errors import ReviewConflict, SearchRefused
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag
 from corpus.store import queue
 from corpus.store.records import (
@@ -38,6 +39,25 @@ DOCUMENT_COLUMNS = (
     "id, sha256, name, source, format, jurisdiction, language, title, year, page_count,"
     " warnings, extractor_version, ingested_at, current"
 )
+
+# What one search may cost: the review app passes its visitors' queries straight in.
+MAX_SEARCH_WORDS = 20
+MAX_SEARCH_CHARS = 500
+SEARCH_SECONDS = 2.0
+
+
+def _switch_to_wal(db: sqlite3.Connection, seconds: float = 30.0) -> None:
+    """WAL mode, waiting for a process that is creating the same new database: SQLite does not
+    call the busy handler for this switch, so "database is locked" is retried here."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _now() -> str:
@@ -63,9 +83,11 @@ class Store:
         # Autocommit mode: transactions are opened explicitly by `transaction()`.
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
+        # The busy timeout first: switching a new database to WAL takes a lock that another
+        # process creating the same database may hold.
         self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        _switch_to_wal(self.db)
         if 0 < migrate(self.db) < DECISIVE_VERSION:
             with self.transaction():
                 self._renew_decisive(d.id for d in self.documents(current_only=False))
@@ -81,6 +103,10 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; opened inside another, it is part of that one (all or nothing)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -291,17 +317,35 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def search(self, query: str, limit: int = 200) -> list[int]:
-        """Provision ids matching a full-text query, best first."""
+    def search(self, query: str, limit: int = 200, seconds: float = SEARCH_SECONDS) -> list[int]:
+        """Provision ids matching a full-text query, best first. Raises SearchRefused for a
+        query over MAX_SEARCH_WORDS words or MAX_SEARCH_CHARS characters, or one that runs
+        longer than `seconds` (every phrase is ANDed, so a long query costs without end)."""
+        words = query.split()
+        if len(words) > MAX_SEARCH_WORDS or len(query) > MAX_SEARCH_CHARS:
+            raise SearchRefused(
+                f"search for at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters"
+            )
         # Quote every word so that user input is never read as FTS syntax.
-        terms = " ".join('"' + word.replace('"', "") + '"' for word in query.split())
+        terms = " ".join('"' + word.replace('"', "") + '"' for word in words)
         if not terms:
             return []
-        rows = self.db.execute(
-            "SELECT rowid FROM provision_search WHERE provision_search MATCH ? ORDER BY rank"
-            " LIMIT ?",
-            (terms, limit),
-        )
+        deadline = time.monotonic() + seconds
+        self.db.set_progress_handler(lambda: time.monotonic() > deadline, 100)
+        try:
+            rows = self.db.execute(
+                "SELECT rowid FROM provision_search WHERE provision_search MATCH ? ORDER BY rank"
+                " LIMIT ?",
+                (terms, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "interrupted" not in str(error):
+                raise
+            raise SearchRefused(
+                f"the search took longer than {seconds:g} s and was stopped: use fewer words"
+            ) from error
+        finally:
+            self.db.set_progress_handler(None, 0)
         return [row[0] for row in rows]
 
     # ---- tags ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The database's schema: the migrations that build it, one version at a time.
 
 The database's `user_version` says how far it is; opening a store applies the migrations it has
-not seen yet, each in one transaction.
+not seen yet, all in one transaction. Every statement says IF NOT EXISTS as well, so that a
+migration meeting a table another process made is harmless.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from corpus.model import Tag
 # Each entry migrates the schema one version up; the database's user_version says how far it is.
 MIGRATIONS: tuple[str, ...] = (
     """
-    CREATE TABLE documents (
+    CREATE TABLE IF NOT EXISTS documents (
         id INTEGER PRIMARY KEY,
         sha256 TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
@@ -31,8 +32,8 @@ MIGRATIONS: tuple[str, ...] = (
         ingested_at TEXT NOT NULL,
         current INTEGER NOT NULL DEFAULT 1
     );
-    CREATE INDEX documents_source ON documents(source);
-    CREATE TABLE provisions (
+    CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+    CREATE TABLE IF NOT EXISTS provisions (
         id INTEGER PRIMARY KEY,
         document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
         seq INTEGER NOT NULL,
@@ -53,7 +54,7 @@ MIGRATIONS: tuple[str, ...] = (
         paragraphs TEXT NOT NULL,
         UNIQUE (document_id, seq)
     );
-    CREATE TABLE tags (
+    CREATE TABLE IF NOT EXISTS tags (
         provision_id INTEGER PRIMARY KEY REFERENCES provisions(id) ON DELETE CASCADE,
         status TEXT NOT NULL,
         topics TEXT NOT NULL,
@@ -62,7 +63,7 @@ MIGRATIONS: tuple[str, ...] = (
         model_version TEXT NOT NULL,
         tagged_at TEXT NOT NULL
     );
-    CREATE TABLE reviews (
+    CREATE TABLE IF NOT EXISTS reviews (
         id INTEGER PRIMARY KEY,
         provision_id INTEGER NOT NULL REFERENCES provisions(id) ON DELETE CASCADE,
         reviewer TEXT NOT NULL,
@@ -74,15 +75,15 @@ MIGRATIONS: tuple[str, ...] = (
         note TEXT NOT NULL DEFAULT '',
         replaces INTEGER REFERENCES reviews(id)
     );
-    CREATE INDEX reviews_provision ON reviews(provision_id, id);
-    CREATE TABLE runs (
+    CREATE INDEX IF NOT EXISTS reviews_provision ON reviews(provision_id, id);
+    CREATE TABLE IF NOT EXISTS runs (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
         finished_at TEXT,
         pipeline_version TEXT NOT NULL,
         report TEXT NOT NULL DEFAULT '{}'
     );
-    CREATE TABLE run_cells (
+    CREATE TABLE IF NOT EXISTS run_cells (
         run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         jurisdiction TEXT NOT NULL,
         topic TEXT NOT NULL,
@@ -90,7 +91,7 @@ MIGRATIONS: tuple[str, ...] = (
         evidence TEXT NOT NULL,
         PRIMARY KEY (run_id, jurisdiction, topic)
     );
-    CREATE TABLE run_labels (
+    CREATE TABLE IF NOT EXISTS run_labels (
         run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         document TEXT NOT NULL,
         citation TEXT NOT NULL,
@@ -103,15 +104,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # Full-text search over provisions for the review app, kept in step by triggers.
     """
-    CREATE VIRTUAL TABLE provision_search USING fts5(
+    CREATE VIRTUAL TABLE IF NOT EXISTS provision_search USING fts5(
         citation, heading, text, content='provisions', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER provisions_ai AFTER INSERT ON provisions BEGIN
+    CREATE TRIGGER IF NOT EXISTS provisions_ai AFTER INSERT ON provisions BEGIN
         INSERT INTO provision_search(rowid, citation, heading, text)
         VALUES (new.id, new.citation, new.heading, new.text);
     END;
-    CREATE TRIGGER provisions_ad AFTER DELETE ON provisions BEGIN
+    CREATE TRIGGER IF NOT EXISTS provisions_ad AFTER DELETE ON provisions BEGIN
         INSERT INTO provision_search(provision_search, rowid, citation, heading, text)
         VALUES ('delete', old.id, old.citation, old.heading, old.text);
     END;
@@ -147,20 +148,27 @@ UNCERTAINTY_MIGRATION = 4  # the migration that adds provisions.uncertainty
 
 
 def migrate(db: sqlite3.Connection) -> int:
-    """Bring the database up to the latest schema version; return the version it was at."""
+    """Bring the database up to the latest schema version, in one transaction; return the
+    version it was at.
+
+    The version is read inside the write lock, so two processes opening the same new database
+    at once cannot both apply a migration: the second waits, then finds nothing to do."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        db.execute("BEGIN IMMEDIATE")
-        try:
+    if version >= len(MIGRATIONS):
+        return version  # the usual case, without taking the write lock
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in _statements(script):
                 db.execute(statement)
             if number == UNCERTAINTY_MIGRATION:
                 _fill_uncertainty(db)
-            db.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
     return version
 
 
