@@ -104,7 +104,9 @@ def _words(
     get_box, is_generated = fpdf.FPDFText_GetLooseCharBox, fpdf.FPDFText_IsGenerated
     words: list[Word] = []
     word: list[_Char] = []
-    height, size, upright = -1.0, 0.0, True
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    get_origin = fpdf.FPDFText_GetCharOrigin
+    height, size, upright, descent = -1.0, 0.0, True, 0.0
     for i, char in enumerate(text):
         if char.isspace():
             if not is_generated(raw, i):
@@ -125,9 +127,19 @@ def _words(
             char = "-"
         elif char in _CONTROL:  # it takes its place in the word, but has no text
             char = ""
+        # pdfminer's box starts at the origin and reaches below the baseline by the font's
+        # descent. pdfium's loose box does too, except where it lacks the font's metrics and
+        # gives the glyph's own box: that one sits on the baseline; the last descent serves.
+        get_origin(raw, i, origin_x, origin_y)
+        if box.bottom < origin_y.value - 0.05 * size:
+            descent = (box.bottom - origin_y.value) / size
+            y0 = box.bottom
+        else:
+            y0 = origin_y.value + descent * size
+        x0 = origin_x.value
         # pdfminer's box: its top is one font size above the bottom, the ascent aside
-        bottom = top - box.bottom
-        measured = (char, box.left - left, box.right - left, bottom - size, bottom, size)
+        bottom = top - y0
+        measured = (char, x0 - left, box.right - left, bottom - size, bottom, size)
         if word and _starts_word(word[-1], measured, spaces):
             _flush(word, words)
             word = []
