@@ -33,9 +33,6 @@ _LOAD_ERRORS = {
     fpdf.FPDF_ERR_FILE: "cannot read file",
 }
 
-# A character: text, x0, x1, top, bottom, size (points from the page's top-left corner).
-_Char = tuple[str, float, float, float, float, float]
-
 
 def read_pages(path: Path, reported: Path) -> tuple[list[PdfPage], int]:
     """Every page's lines and the page count; errors name `reported` (the user's file)."""
@@ -92,8 +89,17 @@ def _words(
     textpage: pypdfium2.PdfTextPage, spaces: list[tuple[float, float]], left: float, top: float
 ) -> list[Word]:
     """The page's upright words, split as pdfplumber splits them: at white space drawn in
-    the PDF, at `spaces` pdfium dropped, and by pdfplumber's geometric rules (`_starts_word`);
-    the white space pdfium generates itself is set aside."""
+    the PDF, at `spaces` pdfium dropped, at a gap over the x tolerance, a step back or a jump
+    in height. The white space pdfium generates itself is set aside.
+
+    Boxes are pdfminer's: from the character's origin, reaching below the baseline by the
+    font's descent and one font size above that. pdfium's loose box is that box, leaning in
+    italics (its left edge off the origin by a fraction of a point), except where pdfium
+    lacks the font's metrics and gives the glyph's own box, which sits on the baseline (the
+    last descent seen serves). So the vertical offset is measured once per run of one font
+    and size (where the box height changes), and each word's left edge at its first
+    character's origin; this loop runs once per character and is the engine's cost.
+    """
     count = textpage.count_chars()
     text = textpage.get_text_range()
     if len(text) != count:  # pdfium left out unmapped glyphs: read the chars one by one
@@ -101,77 +107,73 @@ def _words(
     raw = textpage.raw
     box, matrix = fpdf.FS_RECTF(), fpdf.FS_MATRIX()
     box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     get_box, is_generated = fpdf.FPDFText_GetLooseCharBox, fpdf.FPDFText_IsGenerated
     words: list[Word] = []
-    word: list[_Char] = []
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    get_origin = fpdf.FPDFText_GetCharOrigin
-    height, size, upright, descent = -1.0, 0.0, True, 0.0
+    parts: list[str] = []  # the word so far: its characters, box and largest size
+    x0 = x1 = word_top = word_bottom = word_size = 0.0
+    last_x0 = last_x1 = last_top = 0.0  # its last character's box
+    drawn_space = False  # a space drawn in the PDF since the last character
+    height, size, upright, dx, dy, descent = -1.0, 0.0, True, 0.0, 0.0, 0.0
     for i, char in enumerate(text):
         if char.isspace():
-            if not is_generated(raw, i):
-                _flush(word, words)
-                word = []
+            drawn_space = drawn_space or not is_generated(raw, i)
             continue
         get_box(raw, i, box_ref)
-        # Font and size change only where the box height does: look them up only then.
-        if box.top - box.bottom != height:
+        if box.top - box.bottom != height:  # another font or size: measure the run
             height = box.top - box.bottom
             fpdf.FPDFText_GetMatrix(raw, i, matrix_ref)
             # pdfminer's test for upright text; rotated stamps and labels are noise
             upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
             size = fpdf.FPDFText_GetFontSize(raw, i) * abs(matrix.d)
+            fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+            dx = origin_x.value - box.left
+            if box.bottom < origin_y.value - 0.05 * size:  # a loose box, below the baseline
+                descent, dy = (box.bottom - origin_y.value) / size, 0.0
+            else:
+                dy = origin_y.value + descent * size - box.bottom
         if not upright:
             continue
+        char_x0, char_x1 = box.left + dx - left, box.right - left
+        char_bottom = top - box.bottom - dy
+        char_top = char_bottom - size
+        if parts and (
+            drawn_space
+            or char_x0 < last_x0
+            or char_x0 > last_x1 + X_TOLERANCE
+            or abs(char_top - last_top) > Y_TOLERANCE
+            or (spaces and _dropped_space(spaces, last_x0, char_x0, char_top, char_bottom))
+        ):
+            words.append(Word("".join(parts), x0, x1, word_top, word_bottom, word_size))
+            parts = []
+        drawn_space = False
         if char in _HYPHENS:
             char = "-"
         elif char in _CONTROL:  # it takes its place in the word, but has no text
             char = ""
-        # pdfminer's box starts at the origin and reaches below the baseline by the font's
-        # descent. pdfium's loose box does too, except where it lacks the font's metrics and
-        # gives the glyph's own box: that one sits on the baseline; the last descent serves.
-        get_origin(raw, i, origin_x, origin_y)
-        if box.bottom < origin_y.value - 0.05 * size:
-            descent = (box.bottom - origin_y.value) / size
-            y0 = box.bottom
-        else:
-            y0 = origin_y.value + descent * size
-        x0 = origin_x.value
-        # pdfminer's box: its top is one font size above the bottom, the ascent aside
-        bottom = top - y0
-        measured = (char, x0 - left, box.right - left, bottom - size, bottom, size)
-        if word and _starts_word(word[-1], measured, spaces):
-            _flush(word, words)
-            word = []
-        word.append(measured)
-    _flush(word, words)
+        if parts:
+            parts.append(char)
+            x0, x1 = min(x0, char_x0), max(x1, char_x1)
+            word_top, word_bottom = min(word_top, char_top), max(word_bottom, char_bottom)
+            word_size = max(word_size, size)
+        else:  # the word's left edge from its first character's own origin
+            fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+            char_x0 = origin_x.value - left
+            parts = [char]
+            x0, x1, word_top, word_bottom, word_size = char_x0, char_x1, char_top, char_bottom, size
+        last_x0, last_x1, last_top = char_x0, char_x1, char_top
+    if parts:
+        words.append(Word("".join(parts), x0, x1, word_top, word_bottom, word_size))
     return words
 
 
-def _starts_word(prev: _Char, char: _Char, spaces: list[tuple[float, float]]) -> bool:
-    """pdfplumber's rule (a gap over the x tolerance, a step back, a jump in height), or a
-    dropped space between the two characters."""
-    _, x0, _, char_top, bottom, _ = char
-    if x0 < prev[1] or x0 > prev[2] + X_TOLERANCE or abs(char_top - prev[3]) > Y_TOLERANCE:
-        return True
-    start = bisect.bisect_right(spaces, (prev[1] + 0.01, math.inf))
-    for x, y in spaces[start:]:
-        if x >= x0 - 0.01:
+def _dropped_space(
+    spaces: list[tuple[float, float]], after: float, before: float, top: float, bottom: float
+) -> bool:
+    """Whether one of `spaces` stands on this line between x `after` and `before`."""
+    for x, y in spaces[bisect.bisect_right(spaces, (after + 0.01, math.inf)) :]:
+        if x >= before - 0.01:
             return False
-        if char_top <= y <= bottom:
+        if top <= y <= bottom:
             return True
     return False
-
-
-def _flush(chars: list[_Char], words: list[Word]) -> None:
-    if chars:
-        words.append(
-            Word(
-                "".join(c[0] for c in chars),
-                min(c[1] for c in chars),
-                max(c[2] for c in chars),
-                min(c[3] for c in chars),
-                max(c[4] for c in chars),
-                max(c[5] for c in chars),
-            )
-        )
