@@ -22,10 +22,13 @@ from corpus.errors import ExtractionError
 from extractors.layout import Y_TOLERANCE, PdfPage, Word, page_lines
 
 X_TOLERANCE = 3.0  # as pdfplumber's extract_text
-_HYPHENS = "\ufffe\x02"
-# Control characters: pdfium's code for a glyph the font cannot map (pdfplumber's "(cid:N)",
-# which the layout drops) and stray C1 codes from broken font encodings.
-_CONTROL = frozenset(map(chr, [0, 1, *range(3, 32), *range(127, 160)]))
+# pdfium's mark of a hyphen that ends a line becomes a hyphen again. Control characters
+# (pdfium's code for a glyph the font cannot map, pdfplumber's "(cid:N)", and stray C1 codes
+# from broken font encodings) keep their place in a word but lose their text.
+_UNMAPPED = "\x00"
+_CLEAN = {0xFFFE: "-", 0x02: "-"} | {
+    code: _UNMAPPED for code in (1, *range(3, 32), *range(127, 160)) if not chr(code).isspace()
+}
 
 _LOAD_ERRORS = {
     fpdf.FPDF_ERR_PASSWORD: "encrypted PDF: a password is needed to open it",
@@ -104,6 +107,7 @@ def _words(
     text = textpage.get_text_range()
     if len(text) != count:  # pdfium left out unmapped glyphs: read the chars one by one
         text = "".join(chr(fpdf.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    text = text.translate(_CLEAN)
     raw = textpage.raw
     box, matrix = fpdf.FS_RECTF(), fpdf.FS_MATRIX()
     box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
@@ -120,22 +124,23 @@ def _words(
             drawn_space = drawn_space or not is_generated(raw, i)
             continue
         get_box(raw, i, box_ref)
-        if box.top - box.bottom != height:  # another font or size: measure the run
-            height = box.top - box.bottom
+        box_bottom = box.bottom
+        if box.top - box_bottom != height:  # another font or size: measure the run
+            height = box.top - box_bottom
             fpdf.FPDFText_GetMatrix(raw, i, matrix_ref)
             # pdfminer's test for upright text; rotated stamps and labels are noise
             upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
             size = fpdf.FPDFText_GetFontSize(raw, i) * abs(matrix.d)
             fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
             dx = origin_x.value - box.left
-            if box.bottom < origin_y.value - 0.05 * size:  # a loose box, below the baseline
-                descent, dy = (box.bottom - origin_y.value) / size, 0.0
+            if box_bottom < origin_y.value - 0.05 * size:  # a loose box, below the baseline
+                descent, dy = (box_bottom - origin_y.value) / size, 0.0
             else:
-                dy = origin_y.value + descent * size - box.bottom
+                dy = origin_y.value + descent * size - box_bottom
         if not upright:
             continue
         char_x0, char_x1 = box.left + dx - left, box.right - left
-        char_bottom = top - box.bottom - dy
+        char_bottom = top - box_bottom - dy
         char_top = char_bottom - size
         if parts and (
             drawn_space
@@ -144,18 +149,22 @@ def _words(
             or abs(char_top - last_top) > Y_TOLERANCE
             or (spaces and _dropped_space(spaces, last_x0, char_x0, char_top, char_bottom))
         ):
-            words.append(Word("".join(parts), x0, x1, word_top, word_bottom, word_size))
+            words.append(_word(parts, x0, x1, word_top, word_bottom, word_size))
             parts = []
         drawn_space = False
-        if char in _HYPHENS:
-            char = "-"
-        elif char in _CONTROL:  # it takes its place in the word, but has no text
-            char = ""
         if parts:
             parts.append(char)
-            x0, x1 = min(x0, char_x0), max(x1, char_x1)
-            word_top, word_bottom = min(word_top, char_top), max(word_bottom, char_bottom)
-            word_size = max(word_size, size)
+            # min and max by hand: this runs for every character
+            if char_x0 < x0:
+                x0 = char_x0
+            if char_x1 > x1:
+                x1 = char_x1
+            if char_top < word_top:
+                word_top = char_top
+            if char_bottom > word_bottom:
+                word_bottom = char_bottom
+            if size > word_size:
+                word_size = size
         else:  # the word's left edge from its first character's own origin
             fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
             char_x0 = origin_x.value - left
@@ -163,17 +172,24 @@ def _words(
             x0, x1, word_top, word_bottom, word_size = char_x0, char_x1, char_top, char_bottom, size
         last_x0, last_x1, last_top = char_x0, char_x1, char_top
     if parts:
-        words.append(Word("".join(parts), x0, x1, word_top, word_bottom, word_size))
+        words.append(_word(parts, x0, x1, word_top, word_bottom, word_size))
     return words
+
+
+def _word(parts: list[str], x0: float, x1: float, top: float, bottom: float, size: float) -> Word:
+    text = "".join(parts)
+    if _UNMAPPED in text:  # a glyph the font cannot map keeps its place but has no text
+        text = text.replace(_UNMAPPED, "")
+    return Word(text, x0, x1, top, bottom, size)
 
 
 def _dropped_space(
     spaces: list[tuple[float, float]], after: float, before: float, top: float, bottom: float
 ) -> bool:
     """Whether one of `spaces` stands on this line between x `after` and `before`."""
-    for x, y in spaces[bisect.bisect_right(spaces, (after + 0.01, math.inf)) :]:
-        if x >= before - 0.01:
-            return False
-        if top <= y <= bottom:
+    i = bisect.bisect_right(spaces, (after + 0.01, math.inf))
+    while i < len(spaces) and spaces[i][0] < before - 0.01:
+        if top <= spaces[i][1] <= bottom:
             return True
+        i += 1
     return False
