@@ -188,7 +188,8 @@ def _dropped_space(
 ) -> bool:
     """Whether one of `spaces` stands on this line between x `after` and `before`."""
     i = bisect.bisect_right(spaces, (after + 0.01, math.inf))
-    while i < len(spaces) and spaces[i][0] < before - 0.01:
+    # Up to the next character's origin: some PDFs draw a space under the next letter.
+    while i < len(spaces) and spaces[i][0] <= before + 0.01:
         if top <= spaces[i][1] <= bottom:
             return True
         i += 1
