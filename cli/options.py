@@ -53,6 +53,10 @@ AllowPrivateUrlsOption = Annotated[
         "--allow-private-urls", help="Fetch manifest URLs on private, loopback or link-local hosts"
     ),
 ]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="PDF engine: pdfium or pdfplumber (default: c177.toml)"),
+]
 
 MATRIX_FORMATS = ("csv", "xlsx", "json", "html")  # reports.matrix_exports.FORMATS, kept light
 
@@ -70,7 +74,13 @@ class ErrorsAsOneLine(TyperGroup):
 
 
 def settings(**flags: str | None) -> Settings:
-    return load_settings(None, **flags)
+    config = load_settings(None, **flags)
+    from extractors import PDF_ENGINES
+
+    if config.engine not in PDF_ENGINES:
+        choices = " or ".join(PDF_ENGINES)
+        raise UsageError(f"unknown PDF engine {config.engine!r}: use {choices}")
+    return config
 
 
 def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:

@@ -14,6 +14,7 @@ from cli.options import (
     AllowOutsideOption,
     AllowPrivateUrlsOption,
     DbOption,
+    EngineOption,
     JurisdictionOption,
     LanguageOption,
     ManifestOption,
@@ -54,6 +55,7 @@ def ingest(
     language: LanguageOption = "",
     allow_outside: AllowOutsideOption = False,
     allow_private_urls: AllowPrivateUrlsOption = False,
+    engine: EngineOption = None,
 ) -> None:
     """Read laws (PDF, DOCX, HTML, Markdown, text, JSON, Finlex XML), split them into provisions
     and store them. Unchanged files (same SHA-256) are skipped. A file that cannot be read is
@@ -66,7 +68,7 @@ def ingest(
     from flows.steps import Outcome
     from flows.steps import ingest as ingest_one
 
-    config = settings(db=db)
+    config = settings(db=db, engine=engine)
     todo = entries(paths, manifest, jurisdiction, language, allow_outside)
     outcomes: list[Outcome] = []
     with Store(config.db) as store, Progress(console=console, transient=True) as progress:
@@ -82,7 +84,7 @@ def ingest(
             except DownloadError as error:
                 outcomes.append(Outcome(Path(entry.location).name, "failed", str(error)))
             else:
-                outcomes.append(ingest_one(store, path, entry.meta, ocr=ocr))
+                outcomes.append(ingest_one(store, path, entry.meta, ocr, config.engine))
             progress.advance(task)
     print_outcomes(outcomes)
     if any(o.status == "failed" for o in outcomes):
@@ -150,17 +152,20 @@ def run(
     language: LanguageOption = "",
     allow_outside: AllowOutsideOption = False,
     allow_private_urls: AllowPrivateUrlsOption = False,
+    engine: EngineOption = None,
 ) -> None:
     """Run the whole pipeline as one Prefect flow: read, split, tag, build the coverage matrix
     and export it. Unchanged documents are skipped; a new model re-tags without re-reading.
     A document that fails is reported in one line and the others go on; the exit code is
     then 1."""
-    config = settings(db=db, model_dir=model_dir)
+    config = settings(db=db, model_dir=model_dir, engine=engine)
     chosen = parse_formats(formats, MATRIX_FORMATS)
     # fail fast on a bad manifest or a document without a jurisdiction, and show the warnings
     todo = entries(paths, manifest, jurisdiction, language, allow_outside)
     exports_dir = str(out or config.exports_dir)
-    if not force and nothing_to_do(todo, config.db, chosen, exports_dir, config.model_dir):
+    if not force and nothing_to_do(
+        todo, config.db, chosen, exports_dir, config.model_dir, config.engine
+    ):
         return
     prefect_defaults()
     from flows.pipeline import format_report, run_pipeline
@@ -182,6 +187,7 @@ def run(
         language=language,
         allow_outside=allow_outside,
         allow_private_urls=allow_private_urls,
+        engine=config.engine,
     )
     typer.echo(format_report(report))
     if report["failed"]:
@@ -189,13 +195,18 @@ def run(
 
 
 def nothing_to_do(
-    todo: list[Entry], db: str, formats: list[str], exports_dir: str, model_dir: str | None
+    todo: list[Entry],
+    db: str,
+    formats: list[str],
+    exports_dir: str,
+    model_dir: str | None,
+    engine: str,
 ) -> bool:
     """Say so and return True when a run would change nothing: decided before Prefect starts
     or a model loads (`flows.unchanged`)."""
     from flows.unchanged import unchanged_run
 
-    unchanged = unchanged_run(todo, db, formats, exports_dir, model_dir or None)
+    unchanged = unchanged_run(todo, db, formats, exports_dir, model_dir or None, engine)
     if unchanged is None:
         return False
     for name in unchanged.documents:
@@ -279,5 +290,6 @@ def schedule(
         "language": language,
         "allow_outside": allow_outside,
         "allow_private_urls": allow_private_urls,
+        "engine": config.engine,
     }
     serve_pipeline(cron=cron, name=name, parameters=parameters)

@@ -23,6 +23,7 @@ class Settings:
     exports_dir: str = "exports"
     downloads_dir: str = ".c177-downloads"  # cache of files fetched from manifest URLs
     reviewer: str = ""  # default reviewer name in the review app
+    engine: str = "pdfium"  # reads PDFs: pdfium (fast) or pdfplumber (the reference)
 
 
 def load_settings(config_file: Path | None = None, **overrides: str | None) -> Settings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from extractors.language import detect
 from extractors.provisions import split
-from extractors.readers import READERS, read
+from extractors.readers import DEFAULT_PDF_ENGINE, PDF_ENGINES, READERS, read
 from extractors.sniff import sniff
 
-__all__ = ["READERS", "read", "sniff", "split", "detect"]
+__all__ = ["READERS", "read", "sniff", "split", "detect", "PDF_ENGINES", "DEFAULT_PDF_ENGINE"]

@@ -15,22 +15,20 @@ from pathlib import Path
 
 from corpus.errors import ExtractionError
 from corpus.model import ExtractedDocument, Line
+from extractors import DEFAULT_PDF_ENGINE, PDF_ENGINES
 from extractors.layout import PdfPage, drop_running_lines, join_hyphenated
 
-ENGINES = ("pdfium", "pdfplumber")
-DEFAULT_ENGINE = "pdfium"
 
-
-def read_pdf(path: Path, ocr: bool = False, engine: str = DEFAULT_ENGINE) -> ExtractedDocument:
+def read_pdf(path: Path, ocr: bool = False, engine: str = DEFAULT_PDF_ENGINE) -> ExtractedDocument:
     """Read a PDF's text layer into cleaned lines in reading order, with `engine` (one of
-    `ENGINES`).
+    `PDF_ENGINES`).
 
     Raises `ExtractionError` for empty, non-PDF, corrupt, truncated or encrypted files and
     for scans without a text layer (unless `ocr` is set and ocrmypdf is installed).
     """
     path = Path(path)
-    if engine not in ENGINES:
-        raise ValueError(f"unknown PDF engine {engine!r}: use {' or '.join(ENGINES)}")
+    if engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: use {' or '.join(PDF_ENGINES)}")
     _check_file(path)
     warnings: list[str] = []
     if ocr:

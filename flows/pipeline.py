@@ -47,6 +47,7 @@ from corpus.errors import DownloadError, ExtractionError, PrefectServerError
 from corpus.manifest import Entry, resolve_entries
 from corpus.model import DocumentMeta, Provision, Tag, sha256_file
 from corpus.store import Store
+from extractors import DEFAULT_PDF_ENGINE
 from flows import steps
 from reports.matrix import cell_records, matrix_of
 from reports.matrix_exports import FORMATS, write_matrix
@@ -69,11 +70,11 @@ class DocumentResult:
 # large as a whole law's provisions would cost more than it saves.
 @task(name="extract-and-tag", task_run_name="extract {name}", cache_policy=NO_CACHE)
 def extract_and_tag(
-    name: str, path: str, meta: DocumentMeta, ocr: bool, model_dir: str | None
+    name: str, path: str, meta: DocumentMeta, ocr: bool, engine: str, model_dir: str | None
 ) -> DocumentResult:
     started = time.perf_counter()
     try:
-        extracted = steps.extract(Path(path), meta, ocr=ocr)
+        extracted = steps.extract(Path(path), meta, ocr=ocr, engine=engine)
     except ExtractionError as error:
         return DocumentResult(name, error=str(error))
     result = DocumentResult(name, extracted=extracted)
@@ -130,8 +131,8 @@ def _say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def pipeline_version(tagger: steps.TaggerLike) -> str:
-    return f"{steps.extractor_version()}+{tagger.version}"
+def pipeline_version(tagger: steps.TaggerLike, engine: str = DEFAULT_PDF_ENGINE) -> str:
+    return f"{steps.extractor_version(engine)}+{tagger.version}"
 
 
 def task_runner(
@@ -174,6 +175,7 @@ def c177_pipeline(
     language: str = "",
     allow_outside: bool = False,
     allow_private_urls: bool = False,
+    engine: str = DEFAULT_PDF_ENGINE,
 ) -> dict[str, Any]:
     """Ingest, tag and aggregate laws into the coverage matrix; returns the run's report.
     The last four parameters are `resolve_entries`' and `fetch`'s (corpus.manifest, downloads)."""
@@ -191,11 +193,11 @@ def c177_pipeline(
     # The flow needs only the tagger's version to decide what to skip: the models load on
     # the first document tagged in this process (never, when nothing changed).
     tagger = steps.load_tagger(model_dir)
-    version = pipeline_version(tagger)
+    version = pipeline_version(tagger, engine)
     with Store(db) as store:
         run_id = store.start_run(version)
-        jobs = _plan(store, entries, report, tagger.version, downloads_dir,
-                     ocr=ocr, force=force, allow_private_urls=allow_private_urls)  # fmt: skip
+        jobs = _plan(store, entries, report, tagger.version, downloads_dir, ocr=ocr,
+                     engine=engine, force=force, allow_private_urls=allow_private_urls)  # fmt: skip
         # Largest first: with parallel workers a big code started last would finish last alone.
         jobs.sort(key=lambda job: -job.size)
         pending: dict[PrefectFuture, _Pending] = {
@@ -239,6 +241,7 @@ def _plan(
     downloads_dir: str,
     *,
     ocr: bool,
+    engine: str,
     force: bool,
     allow_private_urls: bool,
 ) -> list[_Job]:
@@ -268,9 +271,10 @@ def _plan(
             continue
         seen[sha256] = name
         meta = replace(entry.meta, source=entry.meta.source or str(path))
-        stored = None if force else steps.reusable(store, sha256, meta)
+        stored = None if force else steps.reusable(store, sha256, meta, engine)
         if stored is None:
-            arguments = {"name": name, "path": str(path), "meta": meta, "ocr": ocr}
+            arguments = {"name": name, "path": str(path), "meta": meta, "ocr": ocr,
+                         "engine": engine}  # fmt: skip
             jobs.append(_Job(size, extract_and_tag, arguments, _Pending(name, meta)))
         elif steps.needs_tagging(store, stored.id, tagger_version):
             provisions = [p.provision for p in store.provisions(document_id=stored.id)]

@@ -20,6 +20,7 @@ from corpus.errors import ExtractionError
 from corpus.labels import DocumentOutcome
 from corpus.model import DocumentMeta, ExtractedDocument, Provision, Tag, sha256_file
 from corpus.store import Store, StoredDocument
+from extractors import DEFAULT_PDF_ENGINE
 from extractors.language import LanguageError, detect
 from extractors.provisions import split
 
@@ -47,17 +48,22 @@ def folder_version(folder: Path) -> str:
 
 
 @cache
-def extractor_version() -> str:
-    return folder_version(Path(extractors.__file__).parent)
+def extractor_version(engine: str = DEFAULT_PDF_ENGINE, fmt: str = "pdf") -> str:
+    """The version of the code that reads a document; a PDF's also names the engine."""
+    code = folder_version(Path(extractors.__file__).parent)
+    return f"{code}+{engine}" if fmt == "pdf" else code
 
 
-def reusable(store: Store, sha256: str, meta: DocumentMeta) -> StoredDocument | None:
-    """The stored document with these bytes if the current extractor made it, else None.
+def reusable(
+    store: Store, sha256: str, meta: DocumentMeta, engine: str = DEFAULT_PDF_ENGINE
+) -> StoredDocument | None:
+    """The stored document with these bytes if the current extractor (and, for a PDF, the
+    same engine) made it, else None.
 
     A reused document becomes the current version of its source again, and takes the manifest's
     jurisdiction, title and year, without being read again."""
     stored = store.document(sha256)
-    if stored is None or stored.extractor_version != extractor_version():
+    if stored is None or stored.extractor_version != extractor_version(engine, stored.format):
         return None
     source = meta.source or stored.source
     if not stored.current or stored.source != source:
@@ -79,16 +85,19 @@ class Extracted:
     document: ExtractedDocument
     language: str
     provisions: list[Provision]
+    extractor_version: str
 
 
-def extract(path: Path, meta: DocumentMeta, ocr: bool = False) -> Extracted:
+def extract(
+    path: Path, meta: DocumentMeta, ocr: bool = False, engine: str = DEFAULT_PDF_ENGINE
+) -> Extracted:
     """Read, detect the language and split one file. Raises ExtractionError for a bad file."""
     name = path.name
     try:
         sha256 = sha256_file(path)
     except OSError as error:
         raise ExtractionError(path, f"cannot read file ({error.strerror})") from error
-    extracted = extractors.read(path, ocr=ocr)
+    extracted = extractors.read(path, ocr=ocr, engine=engine)
     warnings = list(extracted.warnings)
     try:
         language = detect(extracted.text)
@@ -110,13 +119,14 @@ def extract(path: Path, meta: DocumentMeta, ocr: bool = False) -> Extracted:
     if not provisions:
         warnings.append(f"{name}: no articles or sections found; stored as text only")
     extracted.warnings = warnings
-    return Extracted(sha256, extracted, language, provisions)
+    version = extractor_version(engine, extracted.format)
+    return Extracted(sha256, extracted, language, provisions, version)
 
 
 def save(store: Store, meta: DocumentMeta, item: Extracted) -> Outcome:
     """Store an extracted document and its provisions in one transaction."""
     document_id = store.save_document(
-        item.sha256, meta, item.document, item.language, item.provisions, extractor_version()
+        item.sha256, meta, item.document, item.language, item.provisions, item.extractor_version
     )
     return Outcome(
         Path(item.document.path).name,
@@ -127,7 +137,13 @@ def save(store: Store, meta: DocumentMeta, item: Extracted) -> Outcome:
     )
 
 
-def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> Outcome:
+def ingest(
+    store: Store,
+    path: Path,
+    meta: DocumentMeta,
+    ocr: bool = False,
+    engine: str = DEFAULT_PDF_ENGINE,
+) -> Outcome:
     """Read, split and store one file, unless the same bytes were already stored by the same
     extractor. Bad files give a failed outcome naming the file; nothing stored is touched."""
     name = path.name
@@ -135,11 +151,11 @@ def ingest(store: Store, path: Path, meta: DocumentMeta, ocr: bool = False) -> O
         sha256 = sha256_file(path)
     except OSError as error:
         return Outcome(name, "failed", f"{name}: cannot read file ({error.strerror})")
-    stored = reusable(store, sha256, replace(meta, source=meta.source or str(path)))
+    stored = reusable(store, sha256, replace(meta, source=meta.source or str(path)), engine)
     if stored is not None:
         return Outcome(name, "unchanged", document_id=stored.id)
     try:
-        item = extract(path, meta, ocr=ocr)
+        item = extract(path, meta, ocr=ocr, engine=engine)
     except ExtractionError as error:
         return Outcome(name, "failed", str(error))
     return save(store, meta, item)

@@ -15,6 +15,7 @@ from classifiers.version import model_version
 from corpus.manifest import Entry
 from corpus.model import DocumentMeta, sha256_file
 from corpus.store import Store, StoredDocument, database_path
+from extractors import DEFAULT_PDF_ENGINE
 from flows.steps import extractor_version, needs_tagging
 
 
@@ -28,16 +29,22 @@ class Unchanged:
 
 
 def unchanged_run(
-    entries: list[Entry], db: str, formats: list[str], out: str, model_dir: str | None
+    entries: list[Entry],
+    db: str,
+    formats: list[str],
+    out: str,
+    model_dir: str | None,
+    engine: str = DEFAULT_PDF_ENGINE,
 ) -> Unchanged | None:
-    """What a run on `entries` would skip, if it would change nothing at all; else None."""
+    """What a run on `entries` (PDFs read with `engine`) would skip, if it would change nothing
+    at all; else None."""
     if not entries or any(entry.is_url for entry in entries) or not database_path(db).exists():
         return None
     model = model_version(Path(model_dir) if model_dir else None)  # hashes the model file
     with Store(db) as store:
         last = store.last_finished_run()
         # as `flows.pipeline.pipeline_version` names it, without loading the tagger
-        if last is None or last["pipeline_version"] != f"{extractor_version()}+{model}":
+        if last is None or last["pipeline_version"] != f"{extractor_version(engine)}+{model}":
             return None
         report = last["report"]
         written = set(report.get("exports", []))
@@ -54,7 +61,7 @@ def unchanged_run(
             except OSError:
                 return None  # the run reports the unreadable file
             meta = replace(entry.meta, source=entry.meta.source or str(path))
-            if stored is None or not _as_stored(stored, meta):
+            if stored is None or not _as_stored(stored, meta, engine):
                 return None
             if needs_tagging(store, stored.id, model):
                 return None
@@ -62,10 +69,10 @@ def unchanged_run(
     return Unchanged(last["id"], names, sorted(written))
 
 
-def _as_stored(stored: StoredDocument, meta: DocumentMeta) -> bool:
+def _as_stored(stored: StoredDocument, meta: DocumentMeta, engine: str) -> bool:
     """True when `flows.steps.reusable` would reuse the document and change nothing."""
     if (
-        stored.extractor_version != extractor_version()
+        stored.extractor_version != extractor_version(engine, stored.format)
         or not stored.current
         or stored.source != (meta.source or stored.source)
     ):
