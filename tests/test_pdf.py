@@ -7,8 +7,10 @@ Synthetic PDFs are drawn with reportlab in tmp_path; the project's own sample st
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,15 +20,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from benchmarks.parity import compare
 from corpus.config import SHARED_LAWS
 from corpus.errors import ExtractionError
-from corpus.model import Line
+from corpus.model import ExtractedDocument, Line
+from extractors import PDF_ENGINES
 from extractors.layout import is_page_number, join_hyphenated
 from extractors.pdf import read_pdf
 from scripts import render_samples as samples
 
 LAWS = SHARED_LAWS
 W, H = A4
+
+Reader = Callable[..., ExtractedDocument]
+
+
+@pytest.fixture(params=PDF_ENGINES)
+def read(request: pytest.FixtureRequest) -> Reader:
+    """`read_pdf` with each engine in turn: the same checks hold for both."""
+    return functools.partial(read_pdf, engine=request.param)
 
 
 def _draw_page(c: canvas.Canvas, number: int, total: int, body: list[str]) -> None:
@@ -67,9 +79,9 @@ def body_lines(page: int, n: int = 12) -> list[str]:
 # -- running heads, page numbers -------------------------------------------------------
 
 
-def test_headers_footers_and_page_numbers_removed(tmp_path: Path) -> None:
+def test_headers_footers_and_page_numbers_removed(tmp_path: Path, read: Reader) -> None:
     pdf = make_pdf(tmp_path / "bulletin.pdf", [body_lines(p) for p in range(1, 5)])
-    doc = read_pdf(pdf)
+    doc = read(pdf)
     assert doc.format == "pdf" and doc.page_count == 4
     texts = [line.text for line in doc.lines]
     assert not [t for t in texts if "BULLETIN" in t or t.startswith("Page ")]
@@ -79,9 +91,9 @@ def test_headers_footers_and_page_numbers_removed(tmp_path: Path) -> None:
     assert [line.page for line in doc.lines] == [p for p in range(1, 5) for _ in range(12)]
 
 
-def test_heading_opening_every_page_is_kept(tmp_path: Path) -> None:
+def test_heading_opening_every_page_is_kept(tmp_path: Path, read: Reader) -> None:
     pages = [[f"Article {p}", *body_lines(p, 8)] for p in range(1, 6)]
-    doc = read_pdf(make_pdf(tmp_path / "articles.pdf", pages))
+    doc = read(make_pdf(tmp_path / "articles.pdf", pages))
     headings = [line.text for line in doc.lines if line.text.startswith("Article")]
     assert headings == [f"Article {p}" for p in range(1, 6)]
 
@@ -116,12 +128,12 @@ def test_hyphen_join_rules() -> None:
     assert _join("Artículo 5 -", "texto") == ["Artículo 5 -", "texto"]
 
 
-def test_hyphenated_word_joined_across_pages(tmp_path: Path) -> None:
+def test_hyphenated_word_joined_across_pages(tmp_path: Path, read: Reader) -> None:
     pages = [
         [*body_lines(1, 10), "homeworkers shall be paid the remu-"],
         ["neration due to them", *body_lines(2, 10)],
     ]
-    doc = read_pdf(make_pdf(tmp_path / "hyphen.pdf", pages))
+    doc = read(make_pdf(tmp_path / "hyphen.pdf", pages))
     texts = [line.text for line in doc.lines]
     assert "homeworkers shall be paid the remuneration" in texts
     assert "due to them" in texts
@@ -130,7 +142,7 @@ def test_hyphenated_word_joined_across_pages(tmp_path: Path) -> None:
 # -- columns ---------------------------------------------------------------------------
 
 
-def test_two_column_page_read_column_by_column(tmp_path: Path) -> None:
+def test_two_column_page_read_column_by_column(tmp_path: Path, read: Reader) -> None:
     path = tmp_path / "columns.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.setFont("Times-Bold", 12)
@@ -148,7 +160,7 @@ def test_two_column_page_read_column_by_column(tmp_path: Path) -> None:
         )
     c.showPage()
     c.save()
-    doc = read_pdf(path)
+    doc = read(path)
     page1 = [line.text for line in doc.lines if line.page == 1]
     assert page1 == (
         ["OFFICIAL GAZETTE OF THE REPUBLIC"]
@@ -168,35 +180,37 @@ def _image_page(c: canvas.Canvas) -> None:
     c.showPage()
 
 
-def test_image_only_page_warned(tmp_path: Path) -> None:
+def test_image_only_page_warned(tmp_path: Path, read: Reader) -> None:
     path = tmp_path / "mixed.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.drawString(72, 700, "Section 1. A page with text.")
     c.showPage()
     _image_page(c)
     c.save()
-    doc = read_pdf(path)
+    doc = read(path)
     assert "page 2 is image-only: needs OCR" in doc.warnings
     assert [line.text for line in doc.lines] == ["Section 1. A page with text."]
 
 
-def test_scan_without_text_layer_needs_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scan_without_text_layer_needs_ocr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: Reader
+) -> None:
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     _image_page(c)
     _image_page(c)
     c.save()
     with pytest.raises(ExtractionError, match=r"scan\.pdf: .*needs OCR"):
-        read_pdf(path)
+        read(path)
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(ExtractionError, match="ocrmypdf is not installed"):
-        read_pdf(path, ocr=True)
+        read(path, ocr=True)
 
 
 # -- unreadable files ------------------------------------------------------------------
 
 
-def test_encrypted_pdf_raises(tmp_path: Path) -> None:
+def test_encrypted_pdf_raises(tmp_path: Path, read: Reader) -> None:
     plain = make_pdf(tmp_path / "plain.pdf", [body_lines(1)])
     writer = PdfWriter()
     writer.append(str(plain))
@@ -205,7 +219,7 @@ def test_encrypted_pdf_raises(tmp_path: Path) -> None:
     with open(locked, "wb") as handle:
         writer.write(handle)
     with pytest.raises(ExtractionError, match=r"locked\.pdf: encrypted.*password") as info:
-        read_pdf(locked)
+        read(locked)
     assert info.value.path == locked
 
 
@@ -217,25 +231,27 @@ def test_encrypted_pdf_raises(tmp_path: Path) -> None:
         ("junk.pdf", b"%PDF-1.4\n" + b"garbage " * 200 + b"\n%%EOF\n", "corrupt"),
     ],
 )
-def test_unreadable_files_raise(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+def test_unreadable_files_raise(
+    tmp_path: Path, name: str, content: bytes, reason: str, read: Reader
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ExtractionError, match=rf"{re.escape(name)}: .*{reason}"):
-        read_pdf(path)
+        read(path)
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.7, 0.98])
-def test_truncated_pdf_raises(tmp_path: Path, keep: float) -> None:
+def test_truncated_pdf_raises(tmp_path: Path, keep: float, read: Reader) -> None:
     data = make_pdf(tmp_path / "whole.pdf", [body_lines(p) for p in range(1, 4)]).read_bytes()
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: int(len(data) * keep)])
     with pytest.raises(ExtractionError, match=r"cut\.pdf: .*(truncated|corrupt)"):
-        read_pdf(cut)
+        read(cut)
 
 
-def test_missing_file_raises(tmp_path: Path) -> None:
+def test_missing_file_raises(tmp_path: Path, read: Reader) -> None:
     with pytest.raises(ExtractionError, match="nothere.pdf"):
-        read_pdf(tmp_path / "nothere.pdf")
+        read(tmp_path / "nothere.pdf")
 
 
 # -- the project's sample corpus -------------------------------------------------------
@@ -251,11 +267,11 @@ def _source_words(source: samples.Source) -> list[str]:
 
 
 @pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
-def test_sample_pdf_reads_back_as_written(src: Path) -> None:
+def test_sample_pdf_reads_back_as_written(src: Path, read: Reader) -> None:
     """Every word of the statute, in order, and nothing else: running heads, footers and
     page numbers gone, line-end hyphens joined, two-column pages read column by column."""
     source = samples.parse(src.read_text(encoding="utf-8"))
-    doc = read_pdf(samples.HERE / source.meta["file"])
+    doc = read(samples.HERE / source.meta["file"])
     assert doc.text.split() == _source_words(source)
     assert doc.warnings == []
 
@@ -297,8 +313,8 @@ needs_laws = pytest.mark.skipif(not LAWS.is_dir(), reason="../shared/laws not pr
 
 @needs_laws
 @pytest.mark.slow
-def test_real_gazette_heads_removed_and_columns_split() -> None:
-    cu = read_pdf(LAWS / "CU_Gaceta_Oficial_2014_No29_Codigo_de_Trabajo_Ley116.pdf")
+def test_real_gazette_heads_removed_and_columns_split(read: Reader) -> None:
+    cu = read(LAWS / "CU_Gaceta_Oficial_2014_No29_Codigo_de_Trabajo_Ley116.pdf")
     assert not [ln for ln in cu.lines if re.match(r"^\d+ GACETA OFICIAL \d+ de", ln.text)]
     body = [ln.text for ln in cu.lines if 3 <= (ln.page or 0) <= 40]
     # one column is about 50 characters wide; interleaved rows run to ~100
@@ -308,12 +324,39 @@ def test_real_gazette_heads_removed_and_columns_split() -> None:
 
 @needs_laws
 @pytest.mark.slow
-def test_real_print_and_gazette_heads_removed() -> None:
-    cst = read_pdf(LAWS / "CO_Codigo_Sustantivo_del_Trabajo.pdf")
+def test_real_print_and_gazette_heads_removed(read: Reader) -> None:
+    cst = read(LAWS / "CO_Codigo_Sustantivo_del_Trabajo.pdf")
     assert not [ln for ln in cst.lines if "suin-juriscol.gov.co/viewdocument" in ln.text]
     assert not [ln for ln in cst.lines if re.match(r"^\d+/\d+/\d+, \d+:\d+", ln.text)]
-    osh = read_pdf(LAWS / "IN_OSH_and_Working_Conditions_Code_2020.pdf")
+    osh = read(LAWS / "IN_OSH_and_Working_Conditions_Code_2020.pdf")
     assert not [ln for ln in osh.lines if "GAZETTE OF INDIA EXTRAORDINARY" in ln.text]
     assert any("marginal notes" in w for w in osh.warnings)
-    ley = read_pdf(LAWS / "CO_Ley_2088_2021_Trabajo_en_Casa.pdf")
+    ley = read(LAWS / "CO_Ley_2088_2021_Trabajo_en_Casa.pdf")
     assert not [ln for ln in ley.lines if ln.text.startswith("Edición 51.672")]
+
+
+# -- the two engines agree -------------------------------------------------------------
+
+
+def test_unknown_engine_is_refused(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "bulletin.pdf", [body_lines(1)])
+    with pytest.raises(ValueError, match="pdfium or pdfplumber"):
+        read_pdf(pdf, engine="pdfminer")
+
+
+@pytest.mark.parametrize("pdf", sorted(samples.HERE.glob("*.pdf")), ids=lambda p: p.stem)
+def test_engines_give_the_same_provisions_on_the_samples(pdf: Path) -> None:
+    result = compare(pdf)
+    assert result.reference and result.equal == len(result.reference), result.differences
+
+
+@needs_laws
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "pdf", sorted(LAWS.glob("*.pdf")) if LAWS.is_dir() else [], ids=lambda p: p.stem
+)
+def test_engines_give_the_same_provisions_on_the_shared_laws(pdf: Path) -> None:
+    """Every real PDF, the held-out ones included (read, never tuned on): any difference is
+    one looked into and explained in benchmarks.parity.EXPLAINED."""
+    result = compare(pdf)
+    assert result.reference and not result.unexplained
