@@ -10,7 +10,8 @@ laws' PDFs, copied with distinct bytes; see `benchmarks.corpus`), then runs ever
 as a separate process and times it from outside (wall clock, peak RSS from `wait4`, and the
 process tree's RSS sampled every 0.2 s, which counts Prefect's server and Dask's workers too):
 
-  overhead  `c177 run` (1 worker, cold) against bare pdfplumber `extract_text()`, N pages
+  overhead  `c177 run` (1 worker, cold) against the floors on the same N pages: bare pdfplumber
+            `extract_text()` and bare pypdfium2 `get_text_range()` (benchmarks.bare)
   rerun     the same `c177 run` again with nothing changed, against the cold run
   scaling   1 worker, 2 worker processes, a Dask LocalCluster of 2, at --scale-pages pages
   memory    peak RSS of cold 1-worker runs at 500, 1,000 and N pages
@@ -55,6 +56,7 @@ C177 = [sys.executable, "-m", "cli"]
 MEASURES = ("overhead", "rerun", "scaling", "memory", "tagging", "review")
 GOALS = {
     "overhead": 1.3,  # pipeline / bare pdfplumber, at most
+    "floor": 3.0,  # pipeline / bare pypdfium2, at most
     "scaling": 1.8,  # 2 workers' speed-up over 1, at least
     "rerun_s": 2.0,  # unchanged re-run, seconds, under
     "review_p95_ms": 100.0,  # provision page and queue page, p95, under
@@ -157,7 +159,7 @@ class Bench:
     def _record(self, kind: str, pages: int, result: dict[str, Any], **extra: Any) -> dict:
         output = result.pop("output")
         run = {"kind": kind, "pages": pages, **result, **extra}
-        if kind == "bare":
+        if kind.startswith("bare"):
             run.update(json.loads(output.strip().splitlines()[-1]))
         else:
             run["report"] = [ln for ln in output.splitlines() if ln.strip()][-12:]
@@ -171,11 +173,13 @@ class Bench:
         )
         return run
 
-    def bare(self, pages: int) -> dict:
+    def bare(self, pages: int, library: str = "pdfplumber") -> dict:
+        """A library's own text extraction: kind "bare" (pdfplumber) or "bare-pypdfium2"."""
         manifest = self.manifest(pages)
-        command = [sys.executable, "-m", "benchmarks.bare", str(manifest)]
-        result = measure(command, self.env, REPO, self.work / f"bare-{pages}.log")
-        return self._record("bare", pages, result)
+        kind = "bare" if library == "pdfplumber" else f"bare-{library}"
+        command = [sys.executable, "-m", "benchmarks.bare", str(manifest), library]
+        result = measure(command, self.env, REPO, self.work / f"{kind}-{pages}.log")
+        return self._record(kind, pages, result)
 
     def pipeline(
         self, kind: str, pages: int, *, db: Path | None = None, profile: str | None = None
@@ -296,6 +300,7 @@ def _measure(bench: Bench, args: argparse.Namespace, only: set[str]) -> dict[int
         if only & {"overhead", "rerun", "memory", "tagging", "review"}:
             if "overhead" in only:
                 bench.bare(n)
+                bench.bare(n, "pypdfium2")
             cold.setdefault(n, []).append(bench.pipeline("1-worker", n))
             if "rerun" in only:
                 bench.pipeline("rerun", n, db=Path(cold[n][-1]["db"]))
@@ -363,6 +368,8 @@ def results(runs: list[dict], settings: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "overhead" in only:
         out["overhead"] = _overhead(of("bare", n), of("1-worker", n), n)
+        if of("bare-pypdfium2", n):  # results from before it was measured have none
+            out["floor"] = _floor(of("bare-pypdfium2", n), of("1-worker", n), of("bare", n), n)
     if "rerun" in only:
         out["rerun"] = _rerun(of("rerun", n), of("1-worker", n), n)
     if "scaling" in only:
@@ -402,6 +409,19 @@ def _overhead(bare_runs: list[dict], pipeline_runs: list[dict], n: int) -> dict[
         "bare_cpu_s": bare_cpu, "pipeline_cpu_s": pipe_cpu,
         "cpu_ratio": round(pipe_cpu / bare_cpu, 3),
         "goal": f"<= {GOALS['overhead']}", "met": pipe / bare <= GOALS["overhead"],
+    }  # fmt: skip
+
+
+def _floor(
+    floor_runs: list[dict], pipeline_runs: list[dict], bare_runs: list[dict], n: int
+) -> dict[str, Any]:
+    floor, pipe = _median(floor_runs), _median(pipeline_runs)
+    floor_cpu, pipe_cpu = _median(floor_runs, "cpu_s"), _median(pipeline_runs, "cpu_s")
+    return {
+        "pages": n, "bare_s": floor, "pipeline_s": pipe, "ratio": round(pipe / floor, 3),
+        "bare_cpu_s": floor_cpu, "cpu_ratio": round(pipe_cpu / floor_cpu, 3),
+        "pdfplumber_over_pypdfium2": round(_median(bare_runs) / floor, 1),
+        "goal": f"<= {GOALS['floor']}", "met": pipe / floor <= GOALS["floor"],
     }  # fmt: skip
 
 
@@ -478,6 +498,7 @@ def machine() -> dict[str, Any]:
         load = []
     import pdfplumber
     import prefect
+    import pypdfium2
     import sklearn
     import spacy
 
@@ -489,6 +510,7 @@ def machine() -> dict[str, Any]:
         "load_average_at_end": load,
         "versions": {
             "pdfplumber": pdfplumber.__version__,
+            "pypdfium2": pypdfium2.version.PYPDFIUM_INFO.version,
             "prefect": prefect.__version__,
             "spacy": spacy.__version__,
             "scikit-learn": sklearn.__version__,
@@ -510,7 +532,8 @@ def markdown(data: dict[str, Any]) -> str:
         "# c177 benchmarks",
         "",
         f"Machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}, "
-        f"pdfplumber {m['versions']['pdfplumber']}, Prefect {m['versions']['prefect']}, "
+        f"pdfplumber {m['versions']['pdfplumber']}, pypdfium2 {m['versions'].get('pypdfium2')}, "
+        f"Prefect {m['versions']['prefect']}, "
         f"spaCy {m['versions']['spacy']}, scikit-learn {m['versions']['scikit-learn']}. "
         f"Load average at the end: {', '.join(map(str, m['load_average_at_end']))}.",
         "",
@@ -561,6 +584,14 @@ def _goal_rows(r: dict[str, Any]) -> list[str]:
             f" {o['pages']} pages | {o['ratio']:.2f}x ({o['pipeline_s']:.1f} s / "
             f"{o['bare_s']:.1f} s); CPU time {o['cpu_ratio']:.2f}x ({o['pipeline_cpu_s']:.1f} s"
             f" / {o['bare_cpu_s']:.1f} s) | {o['goal']} | {_yes(o['met'])} |"
+        )
+    if "floor" in r:
+        f = r["floor"]
+        lines.append(
+            f"| Pipeline / bare pypdfium2 `get_text_range()`, {f['pages']} pages |"
+            f" {f['ratio']:.2f}x ({f['pipeline_s']:.1f} s / {f['bare_s']:.1f} s); CPU time"
+            f" {f['cpu_ratio']:.2f}x; bare pdfplumber is {f['pdfplumber_over_pypdfium2']}x bare"
+            f" pypdfium2 | {f['goal']} | {_yes(f['met'])} |"
         )
     if "scaling" in r:
         sc = r["scaling"]

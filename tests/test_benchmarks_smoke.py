@@ -28,7 +28,8 @@ def test_corpus_fills_the_page_count_with_distinct_readable_copies(tmp_path):
 
     from benchmarks.bare import extract_all
 
-    assert extract_all(files[:2])["chars"] > 0  # the trailing comment keeps them readable
+    for library in ("pdfplumber", "pypdfium2"):  # the trailing comment keeps them readable
+        assert extract_all(files[:2], library)["chars"] > 0
 
 
 def test_the_flows_cheap_model_version_is_the_taggers():
@@ -61,10 +62,11 @@ def test_a_tiny_benchmark_run(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads(out.read_text())
     results = data["results"]
-    assert set(results) == {"overhead", "rerun", "memory", "tagging", "review"}
+    assert set(results) == {"overhead", "floor", "rerun", "memory", "tagging", "review"}
     assert results["review"]["provisions"] >= 300
     assert results["review"]["pages"]["provision page"]["requests"] > 0
     assert results["overhead"]["ratio"] > 0 and results["rerun"]["ratio"] > 0
+    assert results["floor"]["ratio"] > results["overhead"]["ratio"]  # pdfium is the faster
     assert set(results["memory"]["by_pages"]) == {"3", "5"}
     assert results["tagging"]["explain"]["provisions"] > 0
     assert data["machine"]["cores"] and data["command"].startswith("python -m benchmarks.run")
