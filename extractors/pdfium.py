@@ -1,11 +1,11 @@
 """The pdfium engine (the default): pages into `Word`s with pypdfium2.
 
 pdfium's text page gives each character's code and box from C, some 60x faster than
-pdfminer parses them. Words are then made as pdfplumber makes them (characters clustered
-into rows by their top edge, sorted left to right, split at spaces and at gaps over 3 pt),
-so that both engines give the same provisions and text hashes. pdfium's own inferences are
-set aside: the spaces and line breaks it generates, and its marking of a hyphen that ends a
-line (U+FFFE in the text, U+0002 char by char), which becomes a plain hyphen again.
+pdfminer parses them. Words are then cut where pdfplumber cuts them, with pdfminer's boxes,
+so that both engines give the same lines, provisions and text hashes (benchmarks/parity.py).
+pdfium's own inferences are set aside: the spaces and line breaks it generates, the spaces
+drawn in the PDF that it drops, and its marking of a hyphen that ends a line (U+FFFE in the
+text, U+0002 char by char), which becomes a plain hyphen again.
 """
 
 from __future__ import annotations
