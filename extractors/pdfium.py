@@ -14,6 +14,7 @@ import bisect
 import ctypes
 import math
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pypdfium2
 import pypdfium2.raw as fpdf
@@ -88,99 +89,104 @@ def _dropped_spaces(page: pypdfium2.PdfPage, left: float, top: float) -> list[tu
     return sorted(found)
 
 
+# A character: its index on the text page, text, x0, x1, top, bottom, font size, and
+# whether a space drawn in the PDF comes before it.
+_Char = tuple[int, str, float, float, float, float, float, bool]
+
+
 def _words(
     textpage: pypdfium2.PdfTextPage, spaces: list[tuple[float, float]], left: float, top: float
 ) -> list[Word]:
-    """The page's upright words, split as pdfplumber splits them: at white space drawn in
-    the PDF, at `spaces` pdfium dropped, at a gap over the x tolerance, a step back or a jump
-    in height. The white space pdfium generates itself is set aside.
+    """The page's upright words, cut where pdfplumber cuts them: at white space drawn in the
+    PDF, at `spaces` pdfium dropped, at a gap over the x tolerance, a step back or a jump in
+    height. The white space pdfium generates itself is set aside."""
+    words: list[Word] = []
+    word: list[_Char] = []
+    for char in _chars(textpage, left, top):
+        if word and _starts_word(word[-1], char, spaces):
+            words.append(_word(textpage, word, left))
+            word = []
+        word.append(char)
+    if word:
+        words.append(_word(textpage, word, left))
+    return words
 
-    Boxes are pdfminer's: from the character's origin, reaching below the baseline by the
-    font's descent and one font size above that. pdfium's loose box is that box, leaning in
-    italics (its left edge off the origin by a fraction of a point), except where pdfium
-    lacks the font's metrics and gives the glyph's own box, which sits on the baseline (the
-    last descent seen serves). So the vertical offset is measured once per run of one font
-    and size (where the box height changes), and each word's left edge at its first
-    character's origin; this loop runs once per character and is the engine's cost.
-    """
+
+def _chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[_Char]:
+    """The page's upright characters with pdfminer's boxes: from the origin, reaching below
+    the baseline by the font's descent and one font size above that.
+
+    pdfium's loose box is that box, leaning in italics (its left edge off the origin by a
+    fraction of a point: `_word` takes the origin), except where pdfium lacks the font's
+    metrics and gives the glyph's own box, which sits on the baseline (the last descent seen
+    serves). The offset is measured once per run of one font and size, where the box height
+    changes: this loop runs once per character and is the engine's cost."""
     count = textpage.count_chars()
     text = textpage.get_text_range()
     if len(text) != count:  # pdfium left out unmapped glyphs: read the chars one by one
         text = "".join(chr(fpdf.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-    text = text.translate(_CLEAN)
     raw = textpage.raw
-    box, matrix = fpdf.FS_RECTF(), fpdf.FS_MATRIX()
-    box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    box = fpdf.FS_RECTF()
+    box_ref = ctypes.byref(box)
     get_box, is_generated = fpdf.FPDFText_GetLooseCharBox, fpdf.FPDFText_IsGenerated
-    words: list[Word] = []
-    parts: list[str] = []  # the word so far: its characters, box and largest size
-    x0 = x1 = word_top = word_bottom = word_size = 0.0
-    last_x0 = last_x1 = last_top = 0.0  # its last character's box
-    drawn_space = False  # a space drawn in the PDF since the last character
-    height, size, upright, dx, dy, descent = -1.0, 0.0, True, 0.0, 0.0, 0.0
-    for i, char in enumerate(text):
+    chars: list[_Char] = []
+    spaced = False  # a space drawn in the PDF since the last character
+    height, run = -1.0, _Run(True, 0.0, 0.0, 0.0)
+    for i, char in enumerate(text.translate(_CLEAN)):
         if char.isspace():
-            drawn_space = drawn_space or not is_generated(raw, i)
+            spaced = spaced or not is_generated(raw, i)
             continue
         get_box(raw, i, box_ref)
-        box_bottom = box.bottom
-        if box.top - box_bottom != height:  # another font or size: measure the run
-            height = box.top - box_bottom
-            fpdf.FPDFText_GetMatrix(raw, i, matrix_ref)
-            # pdfminer's test for upright text; rotated stamps and labels are noise
-            upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-            size = fpdf.FPDFText_GetFontSize(raw, i) * abs(matrix.d)
-            fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
-            dx = origin_x.value - box.left
-            if box_bottom < origin_y.value - 0.05 * size:  # a loose box, below the baseline
-                descent, dy = (box_bottom - origin_y.value) / size, 0.0
-            else:
-                dy = origin_y.value + descent * size - box_bottom
-        if not upright:
-            continue
-        char_x0, char_x1 = box.left + dx - left, box.right - left
-        char_bottom = top - box_bottom - dy
-        char_top = char_bottom - size
-        if parts and (
-            drawn_space
-            or char_x0 < last_x0
-            or char_x0 > last_x1 + X_TOLERANCE
-            or abs(char_top - last_top) > Y_TOLERANCE
-            or (spaces and _dropped_space(spaces, last_x0, char_x0, char_top, char_bottom))
-        ):
-            words.append(_word(parts, x0, x1, word_top, word_bottom, word_size))
-            parts = []
-        drawn_space = False
-        if parts:
-            parts.append(char)
-            # min and max by hand: this runs for every character
-            if char_x0 < x0:
-                x0 = char_x0
-            if char_x1 > x1:
-                x1 = char_x1
-            if char_top < word_top:
-                word_top = char_top
-            if char_bottom > word_bottom:
-                word_bottom = char_bottom
-            if size > word_size:
-                word_size = size
-        else:  # the word's left edge from its first character's own origin
-            fpdf.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
-            char_x0 = origin_x.value - left
-            parts = [char]
-            x0, x1, word_top, word_bottom, word_size = char_x0, char_x1, char_top, char_bottom, size
-        last_x0, last_x1, last_top = char_x0, char_x1, char_top
-    if parts:
-        words.append(_word(parts, x0, x1, word_top, word_bottom, word_size))
-    return words
+        if box.top - box.bottom != height:  # another font or size
+            height = box.top - box.bottom
+            run = _measure_run(raw, i, box, run.descent)
+        if run.upright:
+            bottom = top - box.bottom - run.dy
+            chars.append((i, char, box.left - left, box.right - left, bottom - run.size, bottom,
+                          run.size, spaced))  # fmt: skip
+            spaced = False
+    return chars
 
 
-def _word(parts: list[str], x0: float, x1: float, top: float, bottom: float, size: float) -> Word:
-    text = "".join(parts)
+class _Run(NamedTuple):
+    upright: bool
+    size: float  # the font size as drawn
+    dy: float  # from pdfium's box bottom up to pdfminer's
+    descent: float  # below the baseline, in font sizes
+
+
+def _measure_run(raw: object, index: int, box: Any, descent: float) -> _Run:
+    matrix = fpdf.FS_MATRIX()
+    fpdf.FPDFText_GetMatrix(raw, index, matrix)
+    # pdfminer's test for upright text; rotated stamps and labels are noise
+    upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
+    size = fpdf.FPDFText_GetFontSize(raw, index) * abs(matrix.d)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    fpdf.FPDFText_GetCharOrigin(raw, index, x, y)
+    if box.bottom < y.value - 0.05 * size:  # a loose box: it reaches below the baseline
+        return _Run(upright, size, 0.0, (box.bottom - y.value) / size)
+    return _Run(upright, size, y.value + descent * size - box.bottom, descent)
+
+
+def _starts_word(prev: _Char, char: _Char, spaces: list[tuple[float, float]]) -> bool:
+    _, _, x0, _, top, bottom, _, spaced = char
+    return (
+        spaced
+        or x0 < prev[2]
+        or x0 > prev[3] + X_TOLERANCE
+        or abs(top - prev[4]) > Y_TOLERANCE
+        or _dropped_space(spaces, prev[2], x0, top, bottom)
+    )
+
+
+def _word(textpage: pypdfium2.PdfTextPage, chars: list[_Char], left: float) -> Word:
+    indexes, texts, _, rights, tops, bottoms, sizes, _ = zip(*chars, strict=True)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    fpdf.FPDFText_GetCharOrigin(textpage.raw, indexes[0], x, y)  # the left edge, unleant
+    text = "".join(texts)
     if _UNMAPPED in text:  # a glyph the font cannot map keeps its place but has no text
         text = text.replace(_UNMAPPED, "")
-    return Word(text, x0, x1, top, bottom, size)
+    return Word(text, x.value - left, max(rights), min(tops), max(bottoms), max(sizes))
 
 
 def _dropped_space(
