@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -72,8 +71,8 @@ def _read_page(pdf: pypdfium2.PdfDocument, index: int) -> PdfPage:
         page.close()
 
 
-def _dropped_spaces(page: pypdfium2.PdfPage, left: float, top: float) -> list[tuple[float, float]]:
-    """Where text objects pdfium kept no character of sit, (x, y from the top), by x.
+def _dropped_spaces(page: pypdfium2.PdfPage, left: float, top: float) -> _Spaces:
+    """Where text objects pdfium kept no character of sit: x and y (from the top), by x.
 
     Some PDFs draw the space between two words as a text object of its own; pdfium drops
     it from the text page (its space is inferred, or not, from the gap), while pdfplumber
@@ -86,26 +85,35 @@ def _dropped_spaces(page: pypdfium2.PdfPage, left: float, top: float) -> list[tu
             fpdf.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1)
             if x0.value == x1.value:
                 found.append((x0.value - left, top - y0.value))
-    return sorted(found)
+    found.sort()
+    return [x for x, _ in found], [y for _, y in found]
 
 
 # A character: its index on the text page, text, x0, x1, top, bottom, font size, and
 # whether a space drawn in the PDF comes before it.
 _Char = tuple[int, str, float, float, float, float, float, bool]
+_Spaces = tuple[list[float], list[float]]  # x and y of dropped spaces, by x
 
 
-def _words(
-    textpage: pypdfium2.PdfTextPage, spaces: list[tuple[float, float]], left: float, top: float
-) -> list[Word]:
+def _words(textpage: pypdfium2.PdfTextPage, spaces: _Spaces, left: float, top: float) -> list[Word]:
     """The page's upright words, cut where pdfplumber cuts them: at white space drawn in the
     PDF, at `spaces` pdfium dropped, at a gap over the x tolerance, a step back or a jump in
     height. The white space pdfium generates itself is set aside."""
     words: list[Word] = []
     word: list[_Char] = []
     for char in _chars(textpage, left, top):
-        if word and _starts_word(word[-1], char, spaces):
-            words.append(_word(textpage, word, left))
-            word = []
+        if word:
+            _, _, x0, _, char_top, bottom, _, spaced = char
+            prev = word[-1]
+            if (
+                spaced
+                or x0 < prev[2]
+                or x0 > prev[3] + X_TOLERANCE
+                or abs(char_top - prev[4]) > Y_TOLERANCE
+                or _dropped_space(spaces, prev[2], x0, char_top, bottom)
+            ):
+                words.append(_word(textpage, word, left))
+                word = []
         word.append(char)
     if word:
         words.append(_word(textpage, word, left))
@@ -168,17 +176,6 @@ def _measure_run(raw: object, index: int, box: Any, descent: float) -> _Run:
     return _Run(upright, size, y.value + descent * size - box.bottom, descent)
 
 
-def _starts_word(prev: _Char, char: _Char, spaces: list[tuple[float, float]]) -> bool:
-    _, _, x0, _, top, bottom, _, spaced = char
-    return (
-        spaced
-        or x0 < prev[2]
-        or x0 > prev[3] + X_TOLERANCE
-        or abs(top - prev[4]) > Y_TOLERANCE
-        or _dropped_space(spaces, prev[2], x0, top, bottom)
-    )
-
-
 def _word(textpage: pypdfium2.PdfTextPage, chars: list[_Char], left: float) -> Word:
     indexes, texts, _, rights, tops, bottoms, sizes, _ = zip(*chars, strict=True)
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -189,14 +186,13 @@ def _word(textpage: pypdfium2.PdfTextPage, chars: list[_Char], left: float) -> W
     return Word(text, x.value - left, max(rights), min(tops), max(bottoms), max(sizes))
 
 
-def _dropped_space(
-    spaces: list[tuple[float, float]], after: float, before: float, top: float, bottom: float
-) -> bool:
-    """Whether one of `spaces` stands on this line between x `after` and `before`."""
-    i = bisect.bisect_right(spaces, (after + 0.01, math.inf))
-    # Up to the next character's origin: some PDFs draw a space under the next letter.
-    while i < len(spaces) and spaces[i][0] <= before + 0.01:
-        if top <= spaces[i][1] <= bottom:
+def _dropped_space(spaces: _Spaces, after: float, before: float, top: float, bottom: float) -> bool:
+    """Whether one of `spaces` stands on this line between x `after` and `before` (up to the
+    next character's origin: some PDFs draw a space under the next letter)."""
+    xs, ys = spaces
+    i = bisect.bisect_right(xs, after + 0.01)
+    while i < len(xs) and xs[i] <= before + 0.01:
+        if top <= ys[i] <= bottom:
             return True
         i += 1
     return False
