@@ -1,6 +1,6 @@
 """The pdfium engine (the default): pages into `Word`s with pypdfium2.
 
-pdfium's text page gives each character's code and box from C, some 60x faster than
+pdfium's text page gives each character's code and box from C, some 50x faster than
 pdfminer parses them. Words are then cut where pdfplumber cuts them, with pdfminer's boxes,
 so that both engines give the same lines, provisions and text hashes (benchmarks/parity.py).
 pdfium's own inferences are set aside: the spaces and line breaks it generates, the spaces

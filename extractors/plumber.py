@@ -1,6 +1,6 @@
 """The pdfplumber engine (`--engine pdfplumber`): pages into `Word`s with pdfminer.
 
-Pure Python, so some 60x slower than pdfium; kept as the reference the pdfium engine is
+Pure Python, so about 10x slower than the pdfium engine; kept as the reference that one is
 compared with (benchmarks/parity.py). Each page is parsed once (`page.chars`) and closed
 straight away, so memory stays flat on 1,000-page codes.
 """
