@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import threading
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,6 +31,9 @@ _CLEAN = {0xFFFE: "-", 0x02: "-"} | {
     code: _UNMAPPED for code in (1, *range(3, 32), *range(127, 160)) if not chr(code).isspace()
 }
 
+# pdfium is not thread-safe: one document at a time per process (task runners with threads).
+_PDFIUM = threading.Lock()
+
 _LOAD_ERRORS = {
     fpdf.FPDF_ERR_PASSWORD: "encrypted PDF: a password is needed to open it",
     fpdf.FPDF_ERR_SECURITY: "encrypted PDF with an unsupported scheme",
@@ -39,6 +43,11 @@ _LOAD_ERRORS = {
 
 def read_pages(path: Path, reported: Path) -> tuple[list[PdfPage], int]:
     """Every page's lines and the page count; errors name `reported` (the user's file)."""
+    with _PDFIUM:
+        return _read_document(path, reported)
+
+
+def _read_document(path: Path, reported: Path) -> tuple[list[PdfPage], int]:
     try:
         pdf = pypdfium2.PdfDocument(path)
     except pypdfium2.PdfiumError as exc:
