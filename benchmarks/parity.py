@@ -86,9 +86,9 @@ def compare(path: Path) -> Parity:
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op != "equal":
             gone = ", ".join(p.citation for p in reference[a0:a1]) or "-"
-            new = ", ".join(p.citation for p in candidate[b0:b1]) or "-"
+            added = ", ".join(p.citation for p in candidate[b0:b1]) or "-"
             result.differences.append(
-                (gone, f"provisions differ: pdfplumber {gone} / pdfium {new}")
+                (gone, f"provisions differ: pdfplumber {gone} / pdfium {added}")
             )
             continue
         for old, new in zip(reference[a0:a1], candidate[b0:b1], strict=True):

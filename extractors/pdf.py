@@ -99,7 +99,9 @@ def _run_ocr(source: Path, target: Path) -> None:
 
 def _read_pages(path: Path, reported: Path, engine: str) -> tuple[list[PdfPage], int]:
     if engine == "pdfplumber":
-        from extractors import plumber as reader  # pdfminer: heavy, imported only when asked
-    else:
-        from extractors import pdfium as reader
-    return reader.read_pages(path, reported)
+        from extractors import plumber  # pdfminer: heavy, imported only when asked
+
+        return plumber.read_pages(path, reported)
+    from extractors import pdfium
+
+    return pdfium.read_pages(path, reported)
