@@ -54,10 +54,12 @@ def test_the_engine_comes_from_the_flag_or_the_environment(
     db = str(tmp_path / "c177.sqlite")
     monkeypatch.chdir(tmp_path)  # no c177.toml here: defaults, then the environment
     monkeypatch.setenv("C177_ENGINE", "pdfplumber")
-    done = CliRunner().invoke(app, ["ingest", str(law), "--db", db])
+    done = CliRunner().invoke(app, ["ingest", str(law), "--db", db, "--jurisdiction", "XS"])
     assert done.exit_code == 0, done.output
     with Store(db) as store:
         assert store.documents()[0].extractor_version.endswith("+pdfplumber")
-    refused = CliRunner().invoke(app, ["ingest", str(law), "--db", db, "--engine", "pdfminer"])
+    refused = CliRunner().invoke(
+        app, ["ingest", str(law), "--db", db, "-j", "XS", "--engine", "pdfminer"]
+    )
     assert refused.exit_code == 2
     assert "unknown PDF engine 'pdfminer': use pdfium or pdfplumber" in refused.output
