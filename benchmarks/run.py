@@ -598,8 +598,7 @@ def _floor_rows(r: dict[str, Any]) -> list[str]:
 
 def _goal_rows(r: dict[str, Any]) -> list[str]:
     """One table row per measure that was run, with its goal and whether it was met."""
-    lines: list[str] = []
-    lines += _floor_rows(r)
+    lines = _floor_rows(r)
     if "scaling" in r:
         sc = r["scaling"]
         lines.append(
