@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from flows.steps import Outcome
 
 
+OcrOption = Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")]
+
+
 def entries(
     paths: list[Path] | None,
     manifest: Path | None,
@@ -50,7 +53,7 @@ def ingest(
     paths: PathsArgument = None,
     manifest: ManifestOption = None,
     db: DbOption = None,
-    ocr: Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")] = False,
+    ocr: OcrOption = False,
     jurisdiction: JurisdictionOption = "",
     language: LanguageOption = "",
     allow_outside: AllowOutsideOption = False,
@@ -145,7 +148,7 @@ def run(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder for the exports (default: c177.toml)")
     ] = None,
-    ocr: Annotated[bool, typer.Option(help="OCR image-only pages (needs ocrmypdf)")] = False,
+    ocr: OcrOption = False,
     force: ForceOption = False,
     model_dir: ModelDirOption = None,
     jurisdiction: JurisdictionOption = "",

@@ -137,7 +137,7 @@ def _stored(pairs: Iterable[tuple[dict, dict, Provision]], use: str) -> list[Sto
         labels = gold if use == "gold" else frozen
         evidence = [] if use == "gold" else [Evidence(**e) for e in frozen.get("evidence", [])]
         document = StoredDocument(
-            id=hash(frozen["sha256"]), sha256=frozen["sha256"], name=frozen["document"],
+            id=int(frozen["sha256"][:15], 16), sha256=frozen["sha256"], name=frozen["document"],
             source="", format="", jurisdiction=frozen.get("jurisdiction", ""), language="",
             title=frozen["document"], year=None, page_count=None, warnings=[],
             extractor_version="", ingested_at="", current=True,

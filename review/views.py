@@ -151,7 +151,8 @@ def _queue_neighbours(
 ) -> tuple[int | None, int | None, int | None, int]:
     """Neighbours in the SQL order, with the decisive provisions moved to its head."""
     narrowing = filters.narrowing()
-    first = [p.id for p in _decisive_first(store, filters)]
+    decisive = _decisive_first(store, filters)
+    first = [p.id for p in decisive]
     previous, following, position, total = store.queue_neighbours(current, **narrowing)
     if not first:
         return previous, following, position, total
@@ -170,9 +171,7 @@ def _queue_neighbours(
     while following in first:
         following = store.queue_neighbours(following, **narrowing)[1]
     mine = uncertainty(store.provision(current))
-    ahead = sum(
-        1 for p in _decisive_first(store, filters) if (uncertainty(p), -p.id) > (mine, -current)
-    )
+    ahead = sum(1 for p in decisive if (uncertainty(p), -p.id) > (mine, -current))
     return (previous or first[-1]), following, position - ahead + len(first), total
 
 
