@@ -131,7 +131,7 @@ def _strings_marks(lang: str, strings: Iterable[str]) -> None:
         return
     if len(_STRING_CACHE) + len(todo) > _STRING_CACHE_MAX:
         _STRING_CACHE.clear()
-    texts = [s.translate(_WS) for s in todo]
+    texts = [_spaced(s) for s in todo]
     for s, doc in zip(todo, get_nlp(lang).pipe(texts, batch_size=1000), strict=True):
         _STRING_CACHE[(lang, s)] = _string_marks(doc)
 
@@ -142,11 +142,15 @@ def _cached(lang: str, s: str) -> StringMarks:
 
 # line breaks and tabs become spaces (same length, so offsets still point into the text):
 # a "\n" is a token of its own and split "private\ndwelling house" for the matcher
-_WS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ", "\xa0": " "})
+_WS = re.compile("[\n\r\t\f\v\xa0]")
+
+
+def _spaced(text: str) -> str:
+    return _WS.sub(" ", text)  # a regex: str.translate looks every character up in a dict
 
 
 def _doc(nlp: Any, text: str) -> Doc:
-    text = text.translate(_WS)
+    text = _spaced(text)
     doc = nlp.make_doc(text)
     doc.user_data[RAW_TEXT] = text  # spares the components rebuilding doc.text
     return doc

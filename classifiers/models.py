@@ -371,7 +371,9 @@ def _topic_stack(
             coefs.append(np.zeros(n_features))
             intercepts.append(0.0)
             constant.append(float(est.predict_proba(sp.csr_matrix((1, n_features)))[0, 1]))
-    return np.vstack(coefs).T, np.array(intercepts), np.array(constant)
+    # C order: a sparse matrix times a Fortran-ordered one copies the weights on every call
+    weights = np.ascontiguousarray(np.vstack(coefs).T)
+    return weights, np.array(intercepts), np.array(constant)
 
 
 def _top(

@@ -1,6 +1,7 @@
 """The tagger on our own invented provisions: statuses, topics, evidence, saved models."""
 
 import json
+import stat
 import warnings
 from pathlib import Path
 
@@ -282,3 +283,19 @@ def test_the_cache_makes_again_what_is_not_of_its_kind(tmp_path, monkeypatch):
     assert cached("entry", list, lambda: [1]) == [1]
     assert cached("entry", list, lambda: [2]) == [1]  # read back, not made
     assert cached("entry", dict, lambda: {"made": 1}) == {"made": 1}  # left by older code
+
+
+def test_the_cache_ignores_entries_others_could_have_written(tmp_path, monkeypatch):
+    from classifiers.cache import cache_dir, cached
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cached("lemmas/entry", list, lambda: [1]) == [1]
+    entry = cache_dir() / "lemmas" / "entry.pickle"
+    assert stat.S_IMODE(cache_dir().stat().st_mode) == 0o700
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert cached("lemmas/entry", list, lambda: [2]) == [1]  # ours: read back
+    entry.parent.chmod(0o777)  # a folder anyone may write: its entries are not read
+    assert cached("lemmas/entry", list, lambda: [3]) == [3]
+    entry.parent.chmod(0o700)
+    entry.chmod(0o666)  # nor is an entry anyone may write
+    assert cached("lemmas/entry", list, lambda: [4]) == [4]
