@@ -282,3 +282,45 @@ JURISPRUDENCIA [Mostrar]
     ps = split(d, "de")
     assert cites(ps) == ["§ 1", "§ 2"]
     assert "Mostrar" not in ps[1].text
+
+
+SIDE_NOTED = Path(__file__).parent / "statutes" / "XT_Codigo_Laboral_Refundido_2004.md"
+
+
+def test_amendment_notes_in_a_column_beside_the_text_become_notes():
+    # a code printed with the amending law beside each line, flattened into the line ends
+    from extractors import read
+
+    provisions = split(read(SIDE_NOTED), "es")
+    by_citation = {p.citation: p for p in provisions}
+    # one provision per article: "##### Artículo 2" then "Art. 2. …" is one article, and a
+    # note line ("Art. 1º", "Art. único, Nº 1") opens none
+    assert cites(provisions) == [
+        "art. 1", "art. 2", "art. 3", "art. 4", "art. 5", "art. 5 bis", "art. 6", "art. 7",
+        "art. 8",
+    ]  # fmt: skip
+    art2 = by_citation["art. 2"]
+    assert art2.text.startswith("Para los efectos de este Código")
+    assert art2.text.endswith("domicilio por cuenta de un empleador.")
+    assert "L. 1" not in art2.text and "ART. PRIMERO" not in art2.text
+    assert art2.notes == ["L. 17.311 ART. PRIMERO Art. 2º L. 18.442 Art. único, Nº 1"]
+    assert by_citation["art. 5 bis"].notes == ["L. 18.442 Art. único Nº 3"]
+    assert by_citation["art. 7"].notes == ["L. 19.003 Art. 1º Nº 4 D.O. 12.03.2001"]
+    # a reference inside the text that is not at a line's end stays where it is
+    assert "según lo dispone el\nartículo 3 de este Código." in by_citation["art. 4"].text
+    assert [p.context for p in provisions][4] == [
+        "LIBRO I DEL CONTRATO INDIVIDUAL", "Título II DE LA JORNADA"
+    ]  # fmt: skip
+
+
+def test_a_few_references_at_line_ends_are_no_column_of_notes():
+    d = doc(
+        """
+Artículo 1.- Lo dispuesto en este artículo se aplica según el Art. 5
+de la ley, y las multas del Art. 7
+se pagan en dinero.
+Artículo 2.- El empleador pagará en moneda de curso legal.
+"""
+    )
+    first = split(d, "es")[0]
+    assert "según el Art. 5\nde la ley" in first.text and first.notes == []

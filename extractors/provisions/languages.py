@@ -63,7 +63,9 @@ _NUM = (
 _ORDMARK = r"(?P<ord>\s?[°º](?:\s)?|o(?![a-zA-Z]))?"
 _SUFFIX = (
     r"(?P<suf>\.?\s?(?i:bis|ter|qu[áa]ter|quinquies|quintus|sexies|septies|octies|nonies|decies)\b"
-    r"|(?<=\d)[a-z]{1,2}\b|(?<=\d)[A-Z]\b|\s[A-Z](?=\s*[.:\-—–]|\s*$)"
+    # "152 bis B", "40 bis e", "152 quáter Ñ", "152 quáter O bis": lettered bis articles
+    r"(?:\s[A-Za-zÑñ]{1,2}(?:\s(?i:bis|ter))?(?=\s*[.:\-—–]|\s*$))?"
+    r"|(?<=\d)[a-z]{1,2}\b|(?<=\d)[A-Z]\b|\s[A-ZÑ]{1,2}(?=\s*[.:\-—–]|\s*$)"
     r"|\s[a-z](?=\s+[A-ZÄÖÜ]|\s*$))?"
 )
 _REST = r"(?P<rest>.*)$"
@@ -231,6 +233,17 @@ NOTE_LINE = re.compile(
     ),
     re.IGNORECASE,
 )
+# Amendment notes printed in a column beside a code's text and flattened into the ends of its
+# lines: "… que cumple el L. 18.620", "… para contratar y ART. PRIMERO", "… que elijan. Art. 2º",
+# "… respeto a las Art. único, Nº 4", "… se D.O. 26.04.2023". A document has such a column when
+# many lines end with the amending law's number or its article in capitals (SIDE_NOTE_MARK).
+_SIDE_NOTE = (
+    r"L\.\s?\d{1,2}\.?\d{3}|ART\.\s+[A-ZÁÉÍÓÚ]{4,}|D\.\s?O\.\s*\d{1,2}\.\d{1,2}\.\d{2,4}|"
+    r"Art\.\s*(?:\d+\s*[º°o]?|[úu]nico)(?:\s*,?\s*N[º°o]\.?\s*\d+)?(?:,?\s+letra\s+\w\))?"
+)
+SIDE_NOTE_END = re.compile(rf"\s(?P<note>{_SIDE_NOTE})$")
+SIDE_NOTE_LINE = re.compile(rf"(?:{_SIDE_NOTE})(?:\s+(?:{_SIDE_NOTE}))*")
+SIDE_NOTE_MARK = re.compile(r"\s(?:L\.\s?\d{1,2}\.?\d{3}|ART\.\s+[A-ZÁÉÍÓÚ]{4,})$")
 # Lines that are not law at all (web widgets, disclaimers): dropped without a trace.
 DROP_LINE = re.compile(
     r"\[Mostrar\]|^Los datos publicados en SUIN-Juriscol|^Ver Antecedentes Normativos$",

@@ -22,6 +22,9 @@ from extractors.provisions.languages import (
     PAREN_NOTE,
     REFERENCE_WORD,
     REPEAL,
+    SIDE_NOTE_END,
+    SIDE_NOTE_LINE,
+    SIDE_NOTE_MARK,
     Grammar,
     ordinal_value,
 )
@@ -64,6 +67,7 @@ class ClassifiedLine:
     label: str = ""
     name: str = ""
     note_start: int = -1  # for text lines that open a bracketed note midway
+    side_note: str = ""  # an amendment note from the column beside the text (SIDE_NOTE_END)
 
 
 def _leading_int(number: str) -> int | None:
@@ -124,7 +128,7 @@ def _accept(m: re.Match[str], family: str, text: str, heading: bool) -> Head | N
 _TITLE_DASH = re.compile(r"\.?\s?(?:—|--|–|\.-)\s*")
 
 
-def _match_group(text: str, grammar: Grammar) -> tuple[int, str] | None:
+def _match_group(text: str, heading: bool, grammar: Grammar) -> tuple[int, str] | None:
     if len(text) > 250:
         return None
     for rank, first, before in grammar.groups:
@@ -132,53 +136,86 @@ def _match_group(text: str, grammar: Grammar) -> tuple[int, str] | None:
         if not m:
             continue
         name = m.group("name").strip()
-        if name[:1].islower() or (name and name[0] in ",;()/") or REFERENCE_WORD.match(name):
+        # "Título II de la ley" wraps a cross-reference; "Título II DE LA JORNADA", or any
+        # heading the source marks, names a division
+        marked = heading or (name.split()[0].isupper() if name else False)
+        if name[:1].islower() or (name and name[0] in ",;()/"):
+            return None
+        if REFERENCE_WORD.match(name) and not marked:
             return None
         return rank, name
     return None
 
 
+def _has_side_notes(lines: list[Line]) -> bool:
+    """Whether the document prints amendment notes in a column beside its text: at least 10
+    lines, and 1 in 100, end with an amending law's number or its article in capitals."""
+    texts = [ln.text.rstrip() for ln in lines if ln.text.strip() and not ln.heading]
+    marked = sum(1 for t in texts if SIDE_NOTE_MARK.search(t))
+    return marked >= 10 and marked >= len(texts) / 100
+
+
+def _without_side_note(line: Line) -> tuple[Line, str]:
+    """The line without the note at its end, and the note."""
+    text = line.text.rstrip()
+    if line.heading:
+        return line, ""
+    if SIDE_NOTE_LINE.fullmatch(text.strip()):
+        return Line("", line.page), text.strip()
+    m = SIDE_NOTE_END.search(text)
+    if not m:
+        return line, ""
+    return Line(text[: m.start()], line.page), m.group("note")
+
+
 def classify_lines(doc: ExtractedDocument, grammar: Grammar) -> list[ClassifiedLine]:
+    side_notes = _has_side_notes(doc.lines)
     recs: list[ClassifiedLine] = []
-    for line in doc.lines:
+    for source in doc.lines:
+        line, side_note = _without_side_note(source) if side_notes else (source, "")
         text = line.text.strip()
-        if not text:
-            recs.append(ClassifiedLine(LineKind.BLANK, line))
-        elif DROP_LINE.search(text):
-            recs.append(ClassifiedLine(LineKind.DROP, line))
-        elif INSTRUMENT.match(text):
-            recs.append(ClassifiedLine(LineKind.ROOT, line, label=clean_label(text)))
-        elif (final := FINAL_GROUP.match(text)) and (line.heading or text[:1].isupper()):
-            kind = final.group("kind").lower()
-            prefix = next((v for k, v in FINAL_PREFIX.items() if kind.startswith(k)), "trans.")
-            recs.append(ClassifiedLine(LineKind.FINAL, line, label=clean_label(text), name=prefix))
-        elif (head := _match_head(text, line.heading, grammar)) is not None:
-            recs.append(ClassifiedLine(LineKind.HEAD, line, head=head))
-        elif (group := _match_group(text, grammar)) is not None:
-            recs.append(
-                ClassifiedLine(
-                    LineKind.GROUP, line, rank=group[0], label=clean_label(text), name=group[1]
-                )
-            )
-        elif END_LINE.match(text):
-            recs.append(ClassifiedLine(LineKind.END, line))
-        elif NOTE_LINE.search(text):
-            recs.append(ClassifiedLine(LineKind.NOTE, line))
-        else:
-            rec = ClassifiedLine(LineKind.TEXT, line)
-            pm = PAREN_NOTE.search(text)
-            if pm:
-                rec.note_start = pm.start()
-            m = ORDINAL_ITEM.match(text)
-            if m:  # only meaningful inside final provisions; decided in pass 3
-                number, _ = _normalise_number(m)
-                delim = DELIMITER.match(m.group("rest"))
-                end = m.start("rest") + (delim.end() if delim else 0)
-                rec.head = Head(
-                    "ordinal", number, _leading_int(number), text[end:].strip(), True, end, True
-                )
-            recs.append(rec)
+        if side_note and not text:
+            recs.append(ClassifiedLine(LineKind.NOTE, Line(side_note, line.page)))
+            continue
+        rec = _classify(line, text, grammar)
+        rec.side_note = side_note
+        recs.append(rec)
     return recs
+
+
+def _classify(line: Line, text: str, grammar: Grammar) -> ClassifiedLine:
+    """What one line is (`text`: the line's text, stripped)."""
+    if not text:
+        return ClassifiedLine(LineKind.BLANK, line)
+    if DROP_LINE.search(text):
+        return ClassifiedLine(LineKind.DROP, line)
+    if INSTRUMENT.match(text):
+        return ClassifiedLine(LineKind.ROOT, line, label=clean_label(text))
+    if (final := FINAL_GROUP.match(text)) and (line.heading or text[:1].isupper()):
+        kind = final.group("kind").lower()
+        prefix = next((v for k, v in FINAL_PREFIX.items() if kind.startswith(k)), "trans.")
+        return ClassifiedLine(LineKind.FINAL, line, label=clean_label(text), name=prefix)
+    if (head := _match_head(text, line.heading, grammar)) is not None:
+        return ClassifiedLine(LineKind.HEAD, line, head=head)
+    if (group := _match_group(text, line.heading, grammar)) is not None:
+        rank, name = group
+        return ClassifiedLine(LineKind.GROUP, line, rank=rank, label=clean_label(text), name=name)
+    if END_LINE.match(text):
+        return ClassifiedLine(LineKind.END, line)
+    if NOTE_LINE.search(text):
+        return ClassifiedLine(LineKind.NOTE, line)
+    rec = ClassifiedLine(LineKind.TEXT, line)
+    pm = PAREN_NOTE.search(text)
+    if pm:
+        rec.note_start = pm.start()
+    m = ORDINAL_ITEM.match(text)
+    if m:  # only meaningful inside final provisions; decided in pass 3
+        number, _ = _normalise_number(m)
+        delim = DELIMITER.match(m.group("rest"))
+        end = m.start("rest") + (delim.end() if delim else 0)
+        rest = text[end:].strip()
+        rec.head = Head("ordinal", number, _leading_int(number), rest, True, end, True)
+    return rec
 
 
 def clean_label(text: str) -> str:

@@ -208,9 +208,7 @@ class TreeBuilder:
         cur.last = i
 
     def _on_note(self, i: int, rec: ClassifiedLine) -> None:
-        # consecutive note lines are one note: "Ley 21.340 / Art. 1º Nº 2 / D.O. …"
-        joined = i > 0 and self.recs[i - 1].kind == LineKind.NOTE
-        self._add_note(i, rec.line.text, joined)
+        self._add_note(i, rec.line.text, self._follows_note(i))
 
     def _add_note(self, i: int, text: str, joined: bool = False) -> None:
         cur = self.current
@@ -317,8 +315,16 @@ class TreeBuilder:
                 self._continue_note(i, rec)
             else:
                 handlers[rec.kind](i, rec)
+            if rec.side_note:
+                self._add_note(i, rec.side_note, self._follows_note(i))
         self._close()
         return self.out
+
+    def _follows_note(self, i: int) -> bool:
+        """Whether the line before ends in, or is, a note: "Ley 21.340 / Art. 1º Nº 2" or
+        "… el L. 18.620 / … y ART. PRIMERO" are one note over two lines."""
+        prev = self.recs[i - 1] if i > 0 else None
+        return prev is not None and (prev.kind == LineKind.NOTE or bool(prev.side_note))
 
     def _on_blank(self, i: int, rec: ClassifiedLine) -> None:
         if self.current is not None and self.current.parts:
@@ -358,8 +364,21 @@ class TreeBuilder:
         elif self._is_quoted(rec.head):
             self.quoting = True
             self._add_text(i, rec.line.text)
+        elif self._repeats_open_heading(rec.head):
+            # "##### Artículo 10" then "Art. 10. El contrato …": one article, labelled twice
+            if rec.head.rest:
+                self._text_line(i, ClassifiedLine(LineKind.TEXT, Line(rec.head.rest)))
         else:
             self._open(i, rec)
+
+    def _repeats_open_heading(self, head: Head) -> bool:
+        """The heading of the provision just opened, again, before any of its text."""
+        cur = self.current
+        return (
+            cur is not None
+            and (cur.head.family, cur.head.number) == (head.family, head.number)
+            and not any(t.strip() for _, t in cur.parts)
+        )
 
     def _on_end(self, i: int, rec: ClassifiedLine) -> None:
         self._close()
