@@ -19,6 +19,7 @@ from corpus.errors import SearchRefused
 from corpus.store import Store, database_path
 from review.auth import check_bind, guard
 from review.csrf import sessions
+from review.matrix_rows import MatrixRows
 from review.pages import router
 
 HERE = Path(__file__).parent
@@ -45,6 +46,7 @@ def create_app(db: str, token: str | None, reviewer: str = "") -> FastAPI:
     settings = load_settings()
     app = FastAPI(title="c177 review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = db
+    app.state.matrix_rows = MatrixRows()
     app.state.default_reviewer = reviewer or settings.reviewer
     app.state.downloads_dir = Path(settings.downloads_dir)
     app.state.cache_dir = database_path(db).resolve().parent / ".c177-cache" / "pages"

@@ -90,13 +90,9 @@ def find(store: Store, provision_id: int) -> StoredProvision:
 
 @router.get("/", response_class=HTMLResponse)
 def matrix_page(request: Request, store: StoreDep) -> HTMLResponse:
-    provisions = store.provisions()
+    page = request.app.state.matrix_rows.page(store)
     return render(
-        request,
-        "matrix.html",
-        matrix=build_matrix(provisions, store.decisive_provisions()),
-        total=len(provisions),
-        reviewed=sum(1 for p in provisions if p.review is not None),
+        request, "matrix.html", matrix=page.matrix, total=page.provisions, reviewed=page.reviewed
     )
 
 

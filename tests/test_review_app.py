@@ -154,6 +154,8 @@ def test_correction_is_stored_signed_and_changes_the_matrix(db: str, ids: dict) 
     web = client(db)
     pid = ids[PDF, "s. 3"]
     assert coverage_of(db, "Testland", "remuneration") == "via_scope"
+    cell = 'data-jurisdiction="Testland" data-topic="remuneration" data-coverage="{}"'
+    assert cell.format("via_scope") in web.get("/").text  # the app now keeps its matrix
     answer = web.post(
         f"/provisions/{pid}/review",
         data={
@@ -179,6 +181,7 @@ def test_correction_is_stored_signed_and_changes_the_matrix(db: str, ids: dict) 
     )
     assert (review.status_before, review.replaces) == ("general", None)
     assert coverage_of(db, "Testland", "remuneration") == "explicit"
+    assert cell.format("explicit") in web.get("/").text  # its kept row was rebuilt
     page = web.get(f"/provisions/{pid}").text
     assert "Bea" in page and "homework act" in page  # history
     assert f'name="replaces" value="{review.id}"' in page
@@ -412,3 +415,19 @@ def test_the_queue_is_paged_in_sql_in_the_order_and_filters_of_the_labels_in_for
         assert first.id in [p.id for p in queue(store, Filters(status="excludes"))[0]]
     page_two = client(db).get("/provisions", params={"page": 2})
     assert page_two.status_code == 200 and "Nothing matches" in page_two.text
+
+
+def test_a_change_raises_the_revision_of_its_jurisdiction_alone(db: str, ids: dict) -> None:
+    # what lets the app rebuild only the matrix rows that changed
+    with Store(db) as store:
+        before = store.revisions()
+        assert set(before) == {"Testland", "Hostilia"}
+        pid = ids[PDF, "s. 3"]
+        store.add_review(pid, "ann", "explicit", ["remuneration"], "")
+        after = store.revisions()
+        assert after["Testland"] > before["Testland"]
+        assert after["Hostilia"] == before["Hostilia"]
+        tag = store.provision(ids[TEXT, "s. 1"]).tag
+        assert tag is not None
+        store.save_tags({ids[TEXT, "s. 1"]: tag})  # tagged again
+        assert store.revisions()["Hostilia"] > after["Hostilia"]

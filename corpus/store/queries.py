@@ -442,6 +442,11 @@ class Store:
 
     # ---- decisive provisions ------------------------------------------------------------
 
+    def revisions(self) -> dict[str, int]:
+        """Each jurisdiction's revision, raised by every change to its documents, provisions,
+        tags, reviews or decisive provisions (a jurisdiction that changed has a new number)."""
+        return dict(self.db.execute("SELECT jurisdiction, revision FROM revisions").fetchall())
+
     def decisive_provisions(self, document_id: int | None = None) -> list[DecisiveProvision]:
         """The decisive provisions of one law, or of every current law, in document order."""
         where = "d.id = ?" if document_id is not None else "d.current = 1"

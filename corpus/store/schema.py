@@ -13,6 +13,37 @@ import sqlite3
 from corpus.model import Tag
 
 # Each entry migrates the schema one version up; the database's user_version says how far it is.
+# The tables whose rows belong to a jurisdiction, and the SELECT that finds a row's ("{row}":
+# NEW or OLD in the trigger). Each has a WHERE clause, which an upsert after a SELECT needs.
+_BY_DOCUMENT = "SELECT jurisdiction FROM documents WHERE id = {row}.document_id"
+_BY_PROVISION = (
+    "SELECT d.jurisdiction FROM provisions p JOIN documents d ON d.id = p.document_id"
+    " WHERE p.id = {row}.provision_id"
+)
+_REVISED = {
+    "documents": "SELECT {row}.jurisdiction WHERE true",
+    "provisions": _BY_DOCUMENT,
+    "decisive_provisions": _BY_DOCUMENT,
+    "tags": _BY_PROVISION,
+    "reviews": _BY_PROVISION,
+}
+
+
+_REVISING_EVENTS = (("INSERT", "NEW"), ("UPDATE", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+
+
+def _revision_trigger(table: str, event: str, row: str, jurisdiction: str) -> str:
+    """A trigger that raises the revision of the jurisdiction a changed row belongs to (an
+    update raises both the old row's and the new one's: a document may change jurisdiction)."""
+    return f"""
+    CREATE TRIGGER IF NOT EXISTS {table}_revision_{event.lower()}_{row.lower()}
+    AFTER {event} ON {table} BEGIN
+        INSERT INTO revisions(jurisdiction) {jurisdiction.format(row=row)}
+        ON CONFLICT(jurisdiction) DO UPDATE SET revision = revision + 1;
+    END;
+    """
+
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS documents (
@@ -140,6 +171,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX provisions_queue ON provisions(uncertainty DESC, id, document_id);
     CREATE INDEX documents_jurisdiction ON documents(current, jurisdiction, name);
     """,
+    # A revision per jurisdiction, raised by every change to its documents, provisions, tags,
+    # reviews or decisive provisions: the review app rebuilds only the matrix rows that changed.
+    """
+    CREATE TABLE IF NOT EXISTS revisions (
+        jurisdiction TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL DEFAULT 1
+    );
+    INSERT OR IGNORE INTO revisions(jurisdiction) SELECT DISTINCT jurisdiction FROM documents;
+    """
+    + "".join(
+        _revision_trigger(table, event, row, jurisdiction)
+        for table, jurisdiction in _REVISED.items()
+        for event, row in _REVISING_EVENTS
+    ),
 )
 # The first schema version with the decisive_provisions table: a database migrated from an
 # earlier one has tags and reviews but no decisive provisions yet, and gets them on opening.
