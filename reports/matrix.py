@@ -256,8 +256,27 @@ def build_matrix(
 
 
 def matrix_of(store: Store) -> Matrix:
-    """The matrix of the store's current laws, with the decisive provisions it keeps."""
-    return build_matrix(store.provisions(), store.decisive_provisions())
+    """The matrix of the store's current laws, with the decisive provisions it keeps.
+
+    Built one jurisdiction at a time (a row depends on its own laws alone): each one's
+    provisions are read, used and let go, so memory follows the largest jurisdiction rather
+    than the whole store."""
+    return joined([_jurisdiction_matrix(store, j) for j in store.jurisdictions()])
+
+
+def _jurisdiction_matrix(store: Store, jurisdiction: str) -> Matrix:
+    provisions = store.provisions(jurisdiction=jurisdiction)
+    return build_matrix(provisions, store.decisive_provisions(jurisdiction=jurisdiction))
+
+
+def joined(parts: list[Matrix]) -> Matrix:
+    """One matrix of the rows of matrices of distinct jurisdictions."""
+    return Matrix(
+        jurisdictions=sorted(j for part in parts for j in part.jurisdictions),
+        topics=list(TOPIC_IDS),
+        cells={key: cell for part in parts for key, cell in part.cells.items()},
+        decisive={j: found for part in parts for j, found in part.decisive.items()},
+    )
 
 
 def _unique(items: list[EvidenceItem]) -> list[EvidenceItem]:

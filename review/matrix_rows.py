@@ -11,9 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from corpus.labels import TOPIC_IDS
 from corpus.store import Store
-from reports.matrix import Matrix, build_matrix
+from reports.matrix import Matrix, build_matrix, joined
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class MatrixRows:
                     self._rows[jurisdiction] = _Row(revision, page)
             pages = [row.page for row in self._rows.values()]
         return MatrixPage(
-            _joined([p.matrix for p in pages]),
+            joined([p.matrix for p in pages]),
             sum(p.provisions for p in pages),
             sum(p.reviewed for p in pages),
         )
@@ -58,18 +57,8 @@ class MatrixRows:
 
 def _jurisdiction_page(store: Store, jurisdiction: str) -> MatrixPage:
     provisions = store.provisions(jurisdiction=jurisdiction)
-    decisive = [d for d in store.decisive_provisions() if d.jurisdiction == jurisdiction]
     return MatrixPage(
-        build_matrix(provisions, decisive),
+        build_matrix(provisions, store.decisive_provisions(jurisdiction=jurisdiction)),
         len(provisions),
         sum(1 for p in provisions if p.review is not None),
-    )
-
-
-def _joined(parts: list[Matrix]) -> Matrix:
-    return Matrix(
-        jurisdictions=sorted(j for part in parts for j in part.jurisdictions),
-        topics=list(TOPIC_IDS),
-        cells={key: cell for part in parts for key, cell in part.cells.items()},
-        decisive={j: found for part in parts for j, found in part.decisive.items()},
     )

@@ -447,17 +447,33 @@ class Store:
         tags, reviews or decisive provisions (a jurisdiction that changed has a new number)."""
         return dict(self.db.execute("SELECT jurisdiction, revision FROM revisions").fetchall())
 
-    def decisive_provisions(self, document_id: int | None = None) -> list[DecisiveProvision]:
-        """The decisive provisions of one law, or of every current law, in document order."""
-        where = "d.id = ?" if document_id is not None else "d.current = 1"
+    def decisive_provisions(
+        self, document_id: int | None = None, jurisdiction: str | None = None
+    ) -> list[DecisiveProvision]:
+        """The decisive provisions of one law, or of every current law (of one jurisdiction),
+        in document order."""
+        params: list[object]
+        if document_id is not None:
+            where, params = "d.id = ?", [document_id]
+        elif jurisdiction is not None:
+            where, params = "d.current = 1 AND d.jurisdiction = ?", [jurisdiction]
+        else:
+            where, params = "d.current = 1", []
         rows = self.db.execute(
             "SELECT k.*, p.citation, p.page_start, d.name, d.title, d.jurisdiction"
             " FROM decisive_provisions k JOIN provisions p ON p.id = k.provision_id"
             f" JOIN documents d ON d.id = k.document_id WHERE {where}"
             " ORDER BY d.jurisdiction, d.name, p.seq",
-            () if document_id is None else (document_id,),
+            params,
         )
         return [decisive_from_row(row) for row in rows]
+
+    def jurisdictions(self) -> list[str]:
+        """The jurisdictions of the current documents, in order."""
+        rows = self.db.execute(
+            "SELECT DISTINCT jurisdiction FROM documents WHERE current = 1 ORDER BY jurisdiction"
+        )
+        return [row[0] for row in rows]
 
     def _documents_of(self, provision_ids: Iterable[int]) -> list[int]:
         ids = list(provision_ids)
