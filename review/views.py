@@ -5,7 +5,7 @@ its evidence highlighted."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import urlencode
 
@@ -83,9 +83,10 @@ class Filters:
         return not (self.reviewed == "no" and stored.review is not None)
 
 
-def decisive_by_id(store: Store) -> dict[int, DecisiveProvision]:
-    """The current laws' decisive provisions by provision id."""
-    return {found.provision_id: found for found in store.decisive_provisions()}
+def decisive_by_id(store: Store, provision_ids: Iterable[int]) -> dict[int, DecisiveProvision]:
+    """Which of these provisions are decisive, by provision id."""
+    found = store.decisive_provisions(provision_ids=provision_ids)
+    return {decisive.provision_id: decisive for decisive in found}
 
 
 def _searched(store: Store, filters: Filters) -> list[StoredProvision]:
@@ -100,14 +101,6 @@ def _searched(store: Store, filters: Filters) -> list[StoredProvision]:
     ]
 
 
-def _decisive_first(store: Store, filters: Filters) -> list[StoredProvision]:
-    """The decisive provisions the filters keep, most uncertain first: the head of the queue.
-    They are a handful per law, so they are filtered here and skipped in the SQL pages."""
-    decisive = decisive_by_id(store)
-    kept = [p for p in store.provisions(ids=list(decisive)) if p.document.current]
-    return sorted((p for p in kept if filters.keeps(p)), key=lambda p: (-uncertainty(p), p.id))
-
-
 def queue(
     store: Store, filters: Filters, limit: int = -1, offset: int = 0
 ) -> tuple[list[StoredProvision], int]:
@@ -117,8 +110,8 @@ def queue(
     if filters.q:
         found = _searched(store, filters)
         return found[offset : offset + limit if limit >= 0 else None], len(found)
-    first = _decisive_first(store, filters)
-    skip = {p.id for p in first}
+    first = [i for i, _ in store.queue_decisive(**filters.narrowing())]
+    skip = set(first)
     head = first[offset : offset + limit if limit >= 0 else None]
     rest_offset = max(0, offset - len(first))
     rest_limit = -1 if limit < 0 else limit - len(head)
@@ -128,7 +121,8 @@ def queue(
     ids, total = store.queue(upto, 0, **filters.narrowing())
     rest = [i for i in ids if i not in skip][rest_offset:]
     rest = rest if rest_limit < 0 else rest[:rest_limit]
-    return head + (store.provisions(ids=rest) if rest else []), total
+    shown = head + rest
+    return (store.provisions(ids=shown) if shown else []), total
 
 
 def neighbours(
@@ -151,8 +145,8 @@ def _queue_neighbours(
 ) -> tuple[int | None, int | None, int | None, int]:
     """Neighbours in the SQL order, with the decisive provisions moved to its head."""
     narrowing = filters.narrowing()
-    decisive = _decisive_first(store, filters)
-    first = [p.id for p in decisive]
+    decisive = store.queue_decisive(**narrowing)
+    first = [i for i, _ in decisive]
     previous, following, position, total = store.queue_neighbours(current, **narrowing)
     if not first:
         return previous, following, position, total
@@ -171,7 +165,7 @@ def _queue_neighbours(
     while following in first:
         following = store.queue_neighbours(following, **narrowing)[1]
     mine = uncertainty(store.provision(current))
-    ahead = sum(1 for p in decisive if (uncertainty(p), -p.id) > (mine, -current))
+    ahead = sum(1 for i, theirs in decisive if (theirs, -i) > (mine, -current))
     return (previous or first[-1]), following, position - ahead + len(first), total
 
 

@@ -298,6 +298,10 @@ class Store:
         """One page of the review queue (provision ids) and its size (`corpus.store.queue`)."""
         return queue.page(self.db, limit, offset, **filters)
 
+    def queue_decisive(self, **filters: str | None) -> list[tuple[int, float]]:
+        """(id, uncertainty) of the decisive provisions at the head of the review queue."""
+        return queue.decisive(self.db, **filters)
+
     def queue_neighbours(
         self, provision_id: int, **filters: str | None
     ) -> tuple[int | None, int | None, int | None, int]:
@@ -448,12 +452,18 @@ class Store:
         return dict(self.db.execute("SELECT jurisdiction, revision FROM revisions").fetchall())
 
     def decisive_provisions(
-        self, document_id: int | None = None, jurisdiction: str | None = None
+        self,
+        document_id: int | None = None,
+        jurisdiction: str | None = None,
+        provision_ids: Iterable[int] | None = None,
     ) -> list[DecisiveProvision]:
         """The decisive provisions of one law, or of every current law (of one jurisdiction),
-        in document order."""
+        in document order; or those among some provisions."""
         params: list[object]
-        if document_id is not None:
+        if provision_ids is not None:
+            params = list(provision_ids)
+            where = f"k.provision_id IN ({','.join('?' * len(params))})"
+        elif document_id is not None:
             where, params = "d.id = ?", [document_id]
         elif jurisdiction is not None:
             where, params = "d.current = 1 AND d.jurisdiction = ?", [jurisdiction]

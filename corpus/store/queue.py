@@ -105,3 +105,15 @@ def neighbours(
         following = first(lower, ORDER, uncertainty)
     position = count(higher, uncertainty) + count(f"{same} AND p.id < ?", uncertainty, provision_id)
     return previous, following, position + 1, total
+
+
+def decisive(db: sqlite3.Connection, **filters: str | None) -> list[tuple[int, float]]:
+    """(id, uncertainty) of the decisive provisions the filters keep, in queue order: the
+    head of the review queue, read without the provisions themselves."""
+    source, params = narrowed(**filters)
+    rows = db.execute(
+        f"SELECT p.id, p.uncertainty FROM provisions p{source}"
+        f" AND p.id IN (SELECT provision_id FROM decisive_provisions) ORDER BY {ORDER}",
+        params,
+    )
+    return [(row[0], row[1]) for row in rows]
