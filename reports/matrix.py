@@ -265,7 +265,7 @@ def matrix_of(store: Store) -> Matrix:
 
 
 def _jurisdiction_matrix(store: Store, jurisdiction: str) -> Matrix:
-    provisions = store.provisions(jurisdiction=jurisdiction)
+    provisions = store.provisions(jurisdiction=jurisdiction, labels_only=True)
     return build_matrix(provisions, store.decisive_provisions(jurisdiction=jurisdiction))
 
 

@@ -56,7 +56,7 @@ class MatrixRows:
 
 
 def _jurisdiction_page(store: Store, jurisdiction: str) -> MatrixPage:
-    provisions = store.provisions(jurisdiction=jurisdiction)
+    provisions = store.provisions(jurisdiction=jurisdiction, labels_only=True)
     return MatrixPage(
         build_matrix(provisions, store.decisive_provisions(jurisdiction=jurisdiction)),
         len(provisions),

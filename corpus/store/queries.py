@@ -74,6 +74,18 @@ def database_path(url: str | Path) -> Path:
     return Path(text)
 
 
+_TAG_COLUMNS = (
+    "t.status AS t_status, t.topics AS t_topics, t.scores AS t_scores,"
+    " t.model_version AS t_model_version"
+)
+_ALL_COLUMNS = f"p.*, {_TAG_COLUMNS}, t.evidence AS t_evidence"
+_LABEL_COLUMNS = (
+    "p.id, p.document_id, p.citation, p.occurrence, p.number, p.kind, p.heading, p.page_start,"
+    " p.page_end, p.char_start, p.char_end, p.repealed, '' AS text, '[]' AS context,"
+    f" '[]' AS notes, '[]' AS paragraphs, {_TAG_COLUMNS}, '[]' AS t_evidence"
+)
+
+
 class Store:
     """A connection to one c177 database; create it with `Store(path_or_url)`."""
 
@@ -248,9 +260,11 @@ class Store:
         ids: Iterable[int] | None = None,
         current_only: bool = True,
         jurisdiction: str | None = None,
+        labels_only: bool = False,
     ) -> list[StoredProvision]:
         """Provisions with their document, tag and the review in force, in document order
-        (in the order of `ids` when given)."""
+        (in the order of `ids` when given). `labels_only`: without their texts (text, context,
+        notes, paragraphs) and the tag's evidence, which weigh most: what a matrix reads."""
         where: list[str] = []
         params: list[object] = []
         if document_id is not None:
@@ -266,8 +280,7 @@ class Store:
         if current_only and document_id is None and ids is None:
             where.append("d.current = 1")
         query = (
-            "SELECT p.*, t.status AS t_status, t.topics AS t_topics, t.scores AS t_scores,"
-            " t.evidence AS t_evidence, t.model_version AS t_model_version"
+            f"SELECT {_LABEL_COLUMNS if labels_only else _ALL_COLUMNS}"
             " FROM provisions p JOIN documents d ON d.id = p.document_id"
             " LEFT JOIN tags t ON t.provision_id = p.id"
             + (" WHERE " + " AND ".join(where) if where else "")
