@@ -12,6 +12,13 @@ one role, by the first of these rules that applies:
   ("materials supplied to homeworkers"), the exclusion is about that, not homeworkers. A cue
   after the mention ("homeworkers are excluded") governs its subject, unless ", and" opens
   another clause in between.
+- `defines`: a boundary cue stands right before it ("is excluded from home work", "no está
+  comprendido en el trabajo a domicilio el que realizan ..."): something else is taken out of
+  the notion, nothing is taken from homeworkers. This rule comes before the exclusion rule.
+- `excludes`, carried over: the mention is the subject of its sentence ("Homeworkers are covered
+  by the pension scheme.") and the next sentence, whose subject is left out or a pronoun, leaves
+  it out of something ("They are not covered by the injury scheme", "No está comprendido en el
+  régimen de accidentes de trabajo"): an exclusion from what that sentence names.
 - `defines`: a definition cue stands right after it ("homeworker means", "Heimarbeiter im
   Sinne dieses Gesetzes ist") or opens its sentence right before it ("Se entiende por ...").
 - `includes`: an inclusion cue precedes it in its clause or in the lead-in of its list
@@ -22,7 +29,9 @@ one role, by the first of these rules that applies:
   or `names`.
 
 An `excludes` or `includes` mention reaches the parts of the law its sentence names ("sections
-12, 13 and 17", "el capítulo II", "dieser Abschnitt"), or the whole law when it names none.
+12, 13 and 17", "el capítulo II", "dieser Abschnitt"), or the whole law when it names none; a
+carried-over exclusion that names neither reaches the regime it names in words ("the employment
+injury scheme"), which `corpus.decisive` reads as a partial exclusion.
 
 From roles to the provision's status (`decide`), as a lawyer would read it:
 1. any `excludes` -> `excludes` (an exclusion of homeworkers as such, or from named parts);
@@ -52,14 +61,14 @@ from typing import Any
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from classifiers.lexicon import load_lexicon
 from classifiers.mentions import Mention, MentionKind, find_mentions
 from classifiers.nlp import pipeline_language
 from corpus.clauses import Clause, ancestors, clause_of, split_clauses
 from corpus.labels import TopicId
-from corpus.model import Evidence, Tag
+from corpus.model import Evidence
 
 
 class Role(StrEnum):
@@ -92,6 +101,7 @@ class Reading:
     role: Role | None  # None: the role model decides between regulates and names
     cue: str = ""  # the words of the rule that decided it
     cue_start: int | None = None
+    cue_end: int | None = None
     parts: tuple[str, ...] = ()  # the parts an inclusion or exclusion reaches; () = whole law
     in_definition: bool = False  # the clause defines a term
     features: dict[str, float] = field(default_factory=dict, repr=False)
@@ -118,7 +128,7 @@ _NUMBER = r"(?:\d+[A-Za-z]?(?:\s?(?:bis|ter))?(?:\(\d+\))?|[IVXLC]+\b)"
 _JOIN = r"(?:,|\band\b|\bor\b|\by\b|\be\b|\bet\b|\bund\b|\boder\b|\ben\b|\bof\b|\bи\b|\bja\b)"
 _RANGE = r"(?:\bto\b|\ba\b|\bal\b|\bbis\b|\bà\b|\bau\b|\btot\b|-|–)"
 _REFS = re.compile(
-    r"(?P<kw>" + "|".join(_REF_KEYWORDS.values()) + r")\s*"
+    r"(?<!\w)(?P<kw>" + "|".join(_REF_KEYWORDS.values()) + r")\s*"
     rf"(?P<nums>{_NUMBER}(?:\s*(?:{_JOIN}|{_RANGE})\s*{_NUMBER})*)",
     re.IGNORECASE,
 )
@@ -148,6 +158,9 @@ class RoleCues:
     coordinators: frozenset[str]
     whole: re.Pattern[str]
     next_clause: re.Pattern[str]  # ", and" / ", y": another clause begins
+    bounds: re.Pattern[str]  # a boundary cue ends right before the mention
+    left_out: re.Pattern[str]
+    carried: frozenset[str]
 
 
 @functools.cache
@@ -174,6 +187,9 @@ def role_cues(lang: str) -> RoleCues:
         coordinators=frozenset(w.lower() for w in roles.get("coordinators", [])),
         whole=re.compile(rf"\b(?:{alt('whole')})\b", re.IGNORECASE),
         next_clause=re.compile(rf"[,;]\s*(?:{alt('coordinators')})\s", re.IGNORECASE),
+        bounds=re.compile(rf"(?<!\w)(?:{alt('bounds')})\s+(?:\w{{1,3}}\s+)?$", re.IGNORECASE),
+        left_out=re.compile(rf"(?<!\w)(?:{alt('left_out')})(?!\w)", re.IGNORECASE),
+        carried=frozenset(w.lower() for w in roles.get("carried", [])),
     )
 
 
@@ -233,18 +249,22 @@ def _begins_with_persons(doc: Doc, cues: RoleCues, start: int, end: int) -> bool
         if token.is_punct or token.lower_ in cues.coordinators:
             first = k + 1
     for token in tokens[first:]:
-        word = token.lower_
-        if (
-            token.is_punct
-            or token.is_space
-            or word in cues.skip
-            or token.like_num
-            or len(word) == 1
-            or _ITEM_MARK.fullmatch(word)
-        ):
-            continue
-        return bool(cues.persons.fullmatch(word))
+        if not _passed_over(token, cues):
+            return bool(cues.persons.fullmatch(token.lower_))
     return True
+
+
+def _passed_over(token: Token, cues: RoleCues) -> bool:
+    """Punctuation, articles and the like, numbers and item marks: not what a rule governs."""
+    word = token.lower_
+    return (
+        token.is_punct
+        or token.is_space
+        or word in cues.skip
+        or token.like_num
+        or len(word) == 1
+        or bool(_ITEM_MARK.fullmatch(word))
+    )
 
 
 def _token_at(doc: Doc, char: int) -> int:
@@ -315,8 +335,45 @@ class _ProvisionText:
             or self.cues.defines_before.search(self.text[lo : mention.start])
         )
 
+    def bounds(self, mention: Mention, clause: Clause) -> re.Match | None:
+        """The boundary cue right before the mention ("no está comprendido en el"), if any."""
+        lo = _sentence_start(self.text, clause.body_start, mention.start)
+        return self.cues.bounds.search(self.text, lo, mention.start)
+
+    def carried_exclusion(self, mention: Mention, others: Sequence[Mention]) -> re.Match | None:
+        """A cue that leaves the mention out of something, in a sentence after the one the
+        mention is the subject of, whose own subject is left out or a pronoun ("They are not
+        covered by ...", "No está comprendido en ..."); None if another mention comes first."""
+        doc, text = self.doc, self.text
+        sentence = doc[mention.token_start].sent
+        line_start = text.rfind("\n", sentence.start_char, mention.start) + 1  # the Doc has spaces
+        opens = doc[sentence.start : mention.token_start]
+        if not all(_passed_over(t, self.cues) for t in opens if t.idx >= line_start):
+            return None  # the mention is not the subject of its sentence (a heading may precede)
+        end = sentence.end_char
+        if sentence.end < len(doc):  # the sentence after it, too
+            end = doc[sentence.end].sent.end_char
+        end = min([end, *(m.start for m in others if m.start > mention.end)])
+        for m in self.cues.left_out.finditer(text, mention.end, end):
+            opening = re.split(r"[.;:,]\s", text[mention.end : m.start()])[-1].split()
+            if len(opening) < len(text[mention.end : m.start()].split()) and all(
+                w.lower() in self.cues.carried for w in opening
+            ):
+                return m
+        return None
+
     def begins_with_persons(self, start: int, end: int) -> bool:
         return _begins_with_persons(self.doc, self.cues, start, end)
+
+    def regime(self, cue: re.Match) -> tuple[str, ...]:
+        """What a carried-over exclusion reaches: the parts of the law its clause names, the
+        whole law when it names the law, else the regime it names in words."""
+        found = re.search(r"[.;:](?:\s|$)", self.text[cue.end() :])
+        words = self.text[cue.end() : cue.end() + found.start() if found else len(self.text)]
+        parts = parts_named(words)
+        if parts or self.cues.whole.search(words):
+            return parts
+        return (" ".join(words.split()),)
 
     def parts(self, cue_start: int, end: int) -> tuple[str, ...]:
         """The parts of the law named in the sentence from before the cue to `end`."""
@@ -341,7 +398,7 @@ def read_roles(
         {span.start: cue for cue, span in doc._.excluded_homework or ()},
         [c for c in doc._.exclusion_spans or () if c.label_ in _LIST_CUES],
     )
-    readings = [_read(provision, mention) for mention in mentions]
+    readings = [_read(provision, mention, mentions) for mention in mentions]
     for reading in readings:
         if reading.role is None:
             reading.features = _features(provision, reading, len(mentions), context)
@@ -351,7 +408,7 @@ def read_roles(
 _LIST_CUES = ("excl_after", "excl_both", "excl_near", "excl_pattern")
 
 
-def _read(p: _ProvisionText, mention: Mention) -> Reading:
+def _read(p: _ProvisionText, mention: Mention, mentions: Sequence[Mention]) -> Reading:
     """A mention's role by the rules of the module doc (None: the role model decides)."""
     text = p.text
     clause = clause_of(p.clauses, mention.start, mention.end)
@@ -360,13 +417,21 @@ def _read(p: _ProvisionText, mention: Mention) -> Reading:
     reading = Reading(mention, clause, None, in_definition=in_definition)
     if mention.cited:
         reading.role = Role.NAMES
+    elif (bound := p.bounds(mention, clause)) is not None:
+        reading.role, reading.cue = Role.DEFINES, bound.group().strip()
+        reading.cue_start, reading.cue_end = bound.start(), bound.end()
     elif (cue := p.exclusion(mention, clause, outer)) is not None:
         end = mention.start
         if cue.label_ in ("excl_before", "excl_both", "excl_pattern"):
             found = _CLAUSE_END.search(text, mention.end, clause.end)
             end = found.start() if found else clause.end
-        reading.role, reading.cue, reading.cue_start = Role.EXCLUDES, cue.text, cue.start_char
+        reading.role, reading.cue = Role.EXCLUDES, cue.text
+        reading.cue_start, reading.cue_end = cue.start_char, cue.end_char
         reading.parts = p.parts(cue.start_char, end)
+    elif (left_out := p.carried_exclusion(mention, mentions)) is not None:
+        reading.role, reading.cue = Role.EXCLUDES, left_out.group()
+        reading.cue_start, reading.cue_end = left_out.start(), left_out.end()
+        reading.parts = p.regime(left_out)
     elif p.defines(mention, clause):
         reading.role = Role.DEFINES
     elif (included := p.inclusion(mention, clause, outer)) is not None:
@@ -503,9 +568,13 @@ def role_evidence(
     out = []
     for reading, (role, weight) in zip(readings, roles, strict=True):
         mention, clause = reading.mention, reading.clause
-        if role == Role.EXCLUDES and offsets:
+        if role == Role.EXCLUDES and offsets and reading.cue_start is not None:
+            start = min(reading.cue_start, mention.start)
+            end = max(reading.cue_end or 0, mention.end)
             what = f"{reading.cue} … {mention.text}"
-            out.append(Evidence("excludes", "exclusion", what, reading.cue_start, mention.end))
+            if reading.cue_start > mention.start:
+                what = f"{mention.text} … {reading.cue}"
+            out.append(Evidence("excludes", "exclusion", what, start, end))
         cue = f" ({reading.cue})" if reading.cue else ""
         out.append(
             Evidence(
@@ -521,42 +590,3 @@ def role_evidence(
             )
         )
     return out
-
-
-# --------------------------------------------------------------------------- law scope
-
-
-@dataclass(frozen=True)
-class ScopeRule:
-    """A provision that sets a law's scope for homeworkers."""
-
-    provision: int  # index of the tag in the list given to `law_scope`
-    role: Role  # includes | excludes
-    clause: str  # citation of the clause, "s. 2(c)(ii)"
-    parts: tuple[str, ...]  # the parts it reaches; () = the whole law
-    start: int | None  # the clause's span in the provision text
-    end: int | None
-    text: str  # the mention and its cue
-
-
-def law_scope(tags: Sequence[Tag]) -> list[ScopeRule]:
-    """The provisions of one law (its tags, in order) that bring homeworkers into its scope
-    or exclude them, with the clause and the parts each reaches (from the tags' evidence)."""
-    rules = []
-    for index, tag in enumerate(tags):
-        for ev in tag.evidence:
-            if ev.kind == "role" and ev.role in (Role.INCLUDES, Role.EXCLUDES):
-                if ev.role == Role.EXCLUDES and tag.status != "excludes":
-                    continue
-                rules.append(
-                    ScopeRule(
-                        index,
-                        Role(ev.role),
-                        ev.clause or "",
-                        tuple(ev.parts or ()),
-                        ev.start,
-                        ev.end,
-                        ev.text,
-                    )
-                )
-    return rules

@@ -15,9 +15,12 @@ reviewer's over the model's) is:
   - otherwise the topics it carries itself.
   It makes `excluded` every cell it reaches, unless a provision on homeworkers carries the topic.
 - **partial exclusion**: status `excludes`, but the clause naming homeworkers narrows it to some
-  of them (one trade, occasional work, family members: see `PARTIAL_QUALIFIERS`). It reaches
-  parts or topics as an exclusion does, but never makes a cell `excluded`: the cells it reaches
-  list it in their evidence.
+  of them (one trade, occasional work, family members: see `PARTIAL_QUALIFIERS`), or it leaves
+  them out of one regime named in words rather than of parts of the law ("not covered by the
+  employment injury scheme"). It reaches parts or topics as an exclusion does, but never makes a
+  cell `excluded`: the cells it reaches list it in their evidence. The clause read for qualifiers
+  is the item or sub-clause the tagger read the exclusion in, so a qualifier in a sibling item
+  of a list of excluded relations ("(a) family work; (b) outworkers") narrows nothing.
 
 Repealed provisions decide nothing. The store keeps each law's decisive provisions and renews
 them whenever a document is tagged or a review is saved, so a reviewer's correction changes the
@@ -33,6 +36,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store imports this module to renew the table it keeps
+    from corpus.model import Evidence
     from corpus.store.records import StoredProvision
 
 SCOPE_TOPICS = frozenset({"scope", "definition"})
@@ -145,8 +149,7 @@ def exclusion_reach(stored: StoredProvision) -> Reach:
     parts its sentence names, none for the whole law); without it, the topics in force do:
     `scope` or `definition` reach the whole law, any other topic only itself."""
     topics = tuple(stored.topics)
-    evidence = stored.tag.evidence if stored.tag else []
-    exclusions = [e for e in evidence if e.kind == "role" and e.role == "excludes"]
+    exclusions = _role_exclusions(stored)
     if exclusions:
         if any(not e.parts for e in exclusions):
             return Reach(whole_law=True, topics=topics)
@@ -218,13 +221,31 @@ _QUALIFIER = re.compile(
 _CLAUSE_END = re.compile(r"[.;:](?=\s|$)")
 
 
+# How the tagger names parts of a law (`classifiers.roles.parts_named`); any other part it
+# names is a regime named in words.
+_LAW_PARTS = ("s. ", "art. ", "§ ", "chapter ", "part ", "title ", "this ")
+
+
 def is_partial_exclusion(stored: StoredProvision) -> bool:
-    """True if the exclusion is narrowed to some homeworkers by a qualifier in its clause."""
-    return any(_QUALIFIER.search(clause) for clause in _exclusion_clauses(stored))
+    """True if the exclusion is narrowed to some homeworkers by a qualifier in its clause, or
+    reaches only a regime named in words."""
+    regimes = [
+        part
+        for e in _role_exclusions(stored)
+        for part in e.parts or ()
+        if not part.startswith(_LAW_PARTS)
+    ]
+    return bool(regimes) or any(_QUALIFIER.search(c) for c in _exclusion_clauses(stored))
+
+
+def _role_exclusions(stored: StoredProvision) -> list[Evidence]:
+    evidence = stored.tag.evidence if stored.tag else []
+    return [e for e in evidence if e.kind == "role" and e.role == "excludes"]
 
 
 def _exclusion_clauses(stored: StoredProvision) -> list[str]:
-    """The clauses around the tagger's exclusion evidence spans, else the whole provision."""
+    """The clauses (items, sub-clauses) the tagger read its exclusions in; without them the
+    clauses around its exclusion evidence spans, else the whole provision."""
     text = stored.provision.text
     spans = []
     if stored.tag is not None:
@@ -233,6 +254,10 @@ def _exclusion_clauses(stored: StoredProvision) -> list[str]:
             for e in stored.tag.evidence
             if e.label == "excludes" and e.start is not None and e.end is not None
         ]
+    items = [(e.start, e.end) for e in _role_exclusions(stored) if e.start is not None]
+    if items and spans:  # each item with the line of the cue that leads into it
+        cue_lines = " ".join(_line(text, start, end) for start, end in spans)
+        return [f"{cue_lines} {text[start:end]}" for start, end in items]
     if not spans:
         return [text or stored.provision.heading]
     ends = [m.start() for m in _CLAUSE_END.finditer(text) if _ends_clause(text, m.start())]
@@ -242,6 +267,12 @@ def _exclusion_clauses(stored: StoredProvision) -> list[str]:
         after = [e for e in ends if e >= end]
         clauses.append(text[before[-1] if before else 0 : after[0] if after else len(text)])
     return clauses
+
+
+def _line(text: str, start: int, end: int) -> str:
+    """The text from `start` to the end of its line, or to `end` if that comes first."""
+    newline = text.find("\n", start, end)
+    return text[start : newline if newline >= 0 else end]
 
 
 def _ends_clause(text: str, at: int) -> bool:

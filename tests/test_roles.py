@@ -10,9 +10,10 @@ import pytest
 
 from classifiers.mentions import MentionKind, find_mentions
 from classifiers.nlp import get_nlp
-from classifiers.roles import Role, build_role_model, law_scope, parts_named
+from classifiers.roles import Role, build_role_model, parts_named
 from classifiers.tagger import Tagger
 from corpus.clauses import split_clauses
+from corpus.decisive import DecisiveKind
 from corpus.model import DocumentMeta, Evidence
 from corpus.store import Store, StoredProvision
 from flows.steps import ingest, tag
@@ -27,15 +28,19 @@ INCLUSIONS = {
     "en": "XR_Conditions_of_Work_Act_2023.md",
     "es": "XR_Ley_de_Condiciones_de_Trabajo_2019.md",
 }
+# the misses seen first-sight on the eight laws of 2026-12-04
+WORK_AT_HOME = {"en": "XT_Hours_of_Work_Act_2024.md", "es": "XT_Ley_de_Jornada_de_Trabajo_2018.md"}
+HOME_WORK = {"en": "XU_Home_Work_Act_2017.md", "es": "XU_Ley_de_Trabajo_a_Domicilio_2016.md"}
 CITE = {"en": "s.", "es": "art."}
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    """The four statutes, each its own jurisdiction, tagged by the shipped model."""
+    """The eight statutes, each its own jurisdiction, tagged by the shipped model."""
     tagger = Tagger.load()
     with Store(tmp_path_factory.mktemp("roles") / "roles.sqlite") as store:
-        for lang, name in [*EXCLUSIONS.items(), *INCLUSIONS.items()]:
+        statutes = (EXCLUSIONS, INCLUSIONS, WORK_AT_HOME, HOME_WORK)
+        for lang, name in [item for statutes_of in statutes for item in statutes_of.items()]:
             meta = DocumentMeta(jurisdiction=Path(name).stem, language=lang, title=Path(name).stem)
             outcome = ingest(store, STATUTES / name, meta)
             assert outcome.status == "ingested", outcome.message
@@ -102,11 +107,9 @@ def test_inclusion_phrased_as_a_verb_opens_the_laws_scope(store, lang):
         assert law[citation].status == "general"
         assert topic in law[citation].topics
         assert matrix.cell(jurisdiction, topic).coverage == "via_scope"
-    tags = [p.tag for p in law.values()]
-    scope = law_scope(tags)
-    assert [(tuple(law)[r.provision], r.role) for r in scope] == [
-        (f"{CITE[lang]} 9", Role.INCLUDES)
-    ]
+    document_id = law[f"{CITE[lang]} 9"].document.id
+    decisive = store.decisive_provisions(document_id)
+    assert (f"{CITE[lang]} 9", DecisiveKind.INCLUDES) in [(d.citation, d.kind) for d in decisive]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +156,65 @@ def test_amendment_notes_beside_a_code_are_notes(store, lang, citation, note, ab
     # "Art. 1º Nº 2" opens no article of its own
     assert all(p.provision.occurrence == 1 for p in law.values())
     assert "art. único" not in law
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_work_the_employee_does_at_home_excluded_from_the_whole_law(store, lang):
+    # "This Act does not apply to: ... (c) work which the employee performs at home": the
+    # excluded kind of work is named as an activity, not a person; a qualifier in a sibling item
+    # ("occasionally", "family") does not make the exclusion partial
+    law = provisions_of(store, WORK_AT_HOME[lang])
+    stored = law[f"{CITE[lang]} 2"]
+    assert stored.status == "excludes"
+    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
+    assert excluding.clause == f"{CITE[lang]} 2(c)"
+    assert excluding.parts == []
+    (decisive,) = store.decisive_provisions(stored.document.id)
+    assert decisive.kind == DecisiveKind.EXCLUDES and decisive.reach.whole_law
+    matrix = build_matrix(store.provisions())
+    assert matrix.cell(Path(WORK_AT_HOME[lang]).stem, "working_time").coverage == "excluded"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_left_out_of_one_benefit_regime_is_a_partial_exclusion(store, lang):
+    # "Homeworkers are covered by the pension scheme ... They are not covered by the employment
+    # injury scheme": excluded from that regime only, named in words
+    law = provisions_of(store, HOME_WORK[lang])
+    stored = law[f"{CITE[lang]} 3"]
+    assert stored.status == "excludes"
+    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
+    (regime,) = excluding.parts
+    assert regime.startswith(("the employment injury scheme", "el régimen de accidentes"))
+    decisive = store.decisive_provisions(stored.document.id)
+    assert [d.kind for d in decisive if d.citation == stored.provision.citation] == [
+        DecisiveKind.PARTIAL_EXCLUSION
+    ]
+    matrix = build_matrix(store.provisions())
+    row = [matrix.cell(Path(HOME_WORK[lang]).stem, topic) for topic in matrix.topics]
+    assert all(cell.coverage != "excluded" for cell in row)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_boundary_of_the_notion_of_home_work_is_no_exclusion(store, lang):
+    # "Work done by domestic workers ... is not included in home work": the definition's
+    # boundary, not homeworkers left out
+    stored = provisions_of(store, HOME_WORK[lang])[f"{CITE[lang]} 2"]
+    assert stored.status == "explicit"
+    assert "definition" in stored.topics
+    assert [e.role for e in roles_of(stored)] == [Role.DEFINES]
+    decisive = store.decisive_provisions(stored.document.id)
+    assert [d.kind for d in decisive if d.citation == stored.provision.citation] == [
+        DecisiveKind.INCLUDES
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_list_of_excluded_relations_naming_no_homeworker_excludes_nothing(store, lang):
+    # "excluded from this Act: ... (c) relatives ... and, where applicable (en su caso), ...":
+    # "en su caso" is no "en su casa"
+    stored = provisions_of(store, HOME_WORK[lang])[f"{CITE[lang]} 4"]
+    assert stored.status != "excludes"
+    assert roles_of(stored) == []
 
 
 # --------------------------------------------------------------------------- the parts
