@@ -96,6 +96,16 @@ _NUMBERED_BARE = re.compile(
     r"^(?P<num>\d+[A-Z]{0,3})\.(?P<suf>)(?P<ord>)\s*(?P<rest>(?:\(1\)\s?|[A-Z]).*)$"
 )
 
+# Spanish final provisions each under its own heading, after the articles: "Disposición
+# adicional primera. …", "Disposición derogatoria única.", and the annexes ("ANEXO", "Anexo II").
+_DISPOSITION = re.compile(
+    r"^(?:Disposici[óo]n\s+(?P<kw>adicional|transitoria|derogatoria|final)\s+"
+    rf"(?P<num>(?i:{ORD_ES}))|(?P<annex>ANEXO|Anexo)(?:\s+(?P<annex_num>{ROMAN}|\d+))?(?=\s*[.:]?\s*$))"
+    r"(?P<suf>)(?P<ord>)" + _REST
+)
+DISPOSITION_PREFIX = {"adicional": "disp. adic.", "transitoria": "disp. trans.",
+                      "derogatoria": "disp. derog.", "final": "disp. final"}  # fmt: skip
+
 # Spanish final provisions numbered by ordinal words: "PRIMERA:", "Segunda.-"
 ORDINAL_ITEM = re.compile(rf"^(?P<num>(?i:{ORD_ES}))(?P<suf>)(?P<ord>)\s*(?P<rest>[:.\-—–]+.*)$")
 
@@ -106,21 +116,25 @@ FAMILY_PATTERNS = {
     "section": _SECTION,
     "numbered": _NUMBERED,
     "bare": _NUMBERED_BARE,
+    "disposition": _DISPOSITION,
 }
 FAMILY_KIND: dict[str, ProvisionKind] = {
     "article": "article", "paragraph": "paragraph", "finnish": "paragraph",
     "section": "section", "numbered": "section", "bare": "section", "ordinal": "article",
+    "disposition": "article",
 }  # fmt: skip
 FAMILY_PREFIX = {
     "article": "art.", "paragraph": "§", "finnish": "§", "section": "s.", "numbered": "s.",
     "bare": "s.",
     "ordinal": "art.",
+    "disposition": "",  # the number holds its kind: "disp. adic. 1", "annex II"
 }  # fmt: skip
 _LANGUAGE_FAMILIES = {
     "en": ("article", "section", "numbered", "paragraph", "bare"),
     "de": ("paragraph", "article"),
     "fi": ("finnish", "article"),
     "nl": ("article",),  # in Dutch law "§" is a grouping (paragraaf), not a provision
+    "es": ("article", "disposition", "paragraph"),
 }
 _DEFAULT_FAMILIES = ("article", "paragraph")
 
@@ -157,7 +171,8 @@ def _group_patterns(language: str) -> list[tuple[int, re.Pattern[str], re.Patter
         kw = rf"(?P<kw>{words})"
         after = r"(?=$|[\s.:\-—–])"
         first = re.compile(
-            rf"^{kw}\s*(?P<num>{_GROUP_NUM}){after}\.?{_NAME_SEP}(?P<name>.*)$", re.IGNORECASE
+            rf"^{kw}\s*(?P<num>{_GROUP_NUM})(?:\.?[ªº])?{after}\.?{_NAME_SEP}(?P<name>.*)$",
+            re.IGNORECASE,
         )
         # "1 luku. Soveltamisala", "1. Abschnitt: …", "Erster Abschnitt - …", "PRIMERA PARTE."
         before = re.compile(

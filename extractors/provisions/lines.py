@@ -11,6 +11,7 @@ from enum import StrEnum
 from corpus.model import ExtractedDocument, Line
 from extractors.provisions.languages import (
     DELIMITER,
+    DISPOSITION_PREFIX,
     DROP_LINE,
     END_LINE,
     FAMILY_PATTERNS,
@@ -76,6 +77,10 @@ def _leading_int(number: str) -> int | None:
 
 
 def _normalise_number(m: re.Match[str]) -> tuple[str, bool]:
+    if "annex" in m.groupdict():  # a final disposition or an annex: its kind is its number
+        if m.group("annex"):
+            return " ".join(filter(None, ("annex", m.group("annex_num")))), False
+        return f"{DISPOSITION_PREFIX[m.group('kw').lower()]} {ordinal_value(m.group('num'))}", False
     num = re.sub(r"\s+", "", m.group("num"))
     ordinal = False
     if not re.match(r"\d|[LRD]\.?\d", num):  # an ordinal word

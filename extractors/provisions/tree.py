@@ -113,7 +113,7 @@ class TreeBuilder:
             )
             if head.ordinal or restarted:
                 return f"{self.final_prefix} art. {head.number}"
-        return f"{prefix} {head.number}"
+        return f"{prefix} {head.number}".strip()
 
     def _is_quoted(self, head: Head) -> bool:
         """An article quoted by an amending one: the text before ends with a colon and the
@@ -159,6 +159,8 @@ class TreeBuilder:
             self._close()
             self.stack = [(-1, self.free_heading)]
         self._close()
+        if head.family == "disposition":  # after the articles: outside their titles and chapters
+            self.stack = [(rank, label) for rank, label in self.stack if rank < 0]
         self.free_heading, self.free_heading_part = "", -1
         citation = self._citation(head)
         cur = _Open(head, citation, FAMILY_KIND[head.family], self._context(), i, last=i)
