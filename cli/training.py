@@ -80,6 +80,7 @@ def evaluate(
     from classifiers.train import DEFAULT_MODEL_DIR, load_seed_examples
     from cli.first_sight import first_sight_markdown
     from corpus.annotations import ANNOTATIONS_DIR, load_annotations, topic_agreement
+    from flows.first_sight import load_recorded
     from flows.training_examples import examples_for_training
 
     examples = examples_for_training(laws, annotations, None, console.print)
@@ -88,6 +89,7 @@ def evaluate(
             examples,
             extra_train=None if no_seed else load_seed_examples(),
             folds=folds,
+            seen={name for recorded in load_recorded().values() for name in recorded},
             thresholds=tune_thresholds,
         )
     except ValueError as error:  # too few laws for the folds asked

@@ -6,7 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers.evaluate import evaluate, expected_calibration_error, format_report
+from classifiers.evaluate import (
+    evaluate,
+    expected_calibration_error,
+    format_markdown,
+    format_report,
+)
 from classifiers.train import load_seed_examples
 from corpus.annotations import join, load_annotations, topic_agreement
 from corpus.errors import AnnotationError
@@ -23,7 +28,7 @@ SMALL_LAWS = (
 @pytest.fixture(scope="module")
 def small_report():
     examples = [e for e in load_seed_examples() if e["group"] in SMALL_LAWS]
-    return evaluate(examples)
+    return evaluate(examples, seen={"seed-es-codigo", "not-annotated"})
 
 
 def test_leave_one_law_out_report(small_report):
@@ -39,6 +44,13 @@ def test_leave_one_law_out_report(small_report):
     # the exclusion rule is categorical: every excludes provision is found
     assert r["targets"]["excludes_recall"]["value"] == 1.0
     json.dumps(r)  # JSON-ready
+
+
+def test_laws_once_first_sight_are_reported_apart_as_seen(small_report):
+    seen = small_report["seen"]
+    assert seen["laws"] == ["seed-es-codigo"]
+    assert seen["status"]["n"] == small_report["by_law"]["seed-es-codigo"]["n"]
+    assert "now seen (not first sight)" in format_markdown(small_report)
 
 
 def test_format_report_prints_tables(small_report):

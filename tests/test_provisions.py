@@ -324,3 +324,37 @@ Artículo 2.- El empleador pagará en moneda de curso legal.
     )
     first = split(d, "es")[0]
     assert "según el Art. 5\nde la ley" in first.text and first.notes == []
+
+
+def test_spanish_final_dispositions_and_titles_named_de():
+    # "Disposición adicional primera" after the last article is a provision of its own, outside
+    # the articles' chapters; "TÍTULO II. De los …" is a division, not text of the article above
+    d = doc(
+        """
+# TÍTULO I. Del contrato
+# CAPÍTULO I. Disposiciones generales
+# Sección 1.ª Ámbito
+# Artículo 1. Objeto.
+Esta ley regula el contrato.
+# TÍTULO II. De la representación
+# CAPÍTULO I. Del comité
+# Artículo 2. Comité.
+El comité representa a la plantilla.
+# Disposición adicional primera. Plazos.
+Los plazos se cuentan en días hábiles.
+# Disposición derogatoria única. Derogación.
+Queda derogada la ley anterior.
+# Disposición final segunda. Entrada en vigor.
+Esta ley entra en vigor mañana.
+"""
+    )
+    provisions = split(d, "es")
+    assert cites(provisions) == [
+        "art. 1", "art. 2", "disp. adic. 1", "disp. derog. único", "disp. final 2"
+    ]  # fmt: skip
+    first, second, added = provisions[:3]
+    assert "TÍTULO II" not in first.text
+    assert first.context[-1] == "Sección 1.ª Ámbito"
+    assert second.context[-1] == "CAPÍTULO I. Del comité"
+    assert "Plazos" not in second.text
+    assert added.context == []
