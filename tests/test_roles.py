@@ -29,7 +29,7 @@ INCLUSIONS = {
     "es": "XR_Ley_de_Condiciones_de_Trabajo_2019.md",
 }
 # the misses seen first-sight on the eight laws of 2026-12-04
-WORK_AT_HOME = {"en": "XT_Hours_of_Work_Act_2024.md", "es": "XT_Ley_de_Jornada_de_Trabajo_2018.md"}
+WORK_AT_HOME = {"en": "XV_Hours_of_Work_Act_2024.md", "es": "XV_Ley_de_Jornada_de_Trabajo_2018.md"}
 HOME_WORK = {"en": "XU_Home_Work_Act_2017.md", "es": "XU_Ley_de_Trabajo_a_Domicilio_2016.md"}
 CITE = {"en": "s.", "es": "art."}
 

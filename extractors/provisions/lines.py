@@ -121,7 +121,9 @@ def _accept(m: re.Match[str], family: str, text: str, heading: bool) -> Head | N
         return None
     number, ordinal = _normalise_number(m)
     label_end = m.start("rest") + (delim.end() if delim else len(rest) - len(after))
-    head = Head(family, number, _leading_int(number), body.strip(), bool(delim), label_end, ordinal)
+    # a heading alone on its line ("ANEXO") is as plain as one followed by punctuation
+    delimited = bool(delim) or (family == "disposition" and not rest.strip())
+    head = Head(family, number, _leading_int(number), body.strip(), delimited, label_end, ordinal)
     if family == "numbered":
         parts = _TITLE_DASH.split(head.rest, maxsplit=1)
         if len(parts) == 2:
