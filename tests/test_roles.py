@@ -58,6 +58,14 @@ def roles_of(stored: StoredProvision) -> list[Evidence]:
     return [e for e in stored.tag.evidence if e.kind == "role"]
 
 
+def exclusion_in(store: Store, name: str, citation: str) -> tuple[StoredProvision, Evidence]:
+    """A provision tagged `excludes`, and the one mention role that excludes."""
+    stored = provisions_of(store, name)[citation]
+    assert stored.status == "excludes"
+    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
+    return stored, excluding
+
+
 # --------------------------------------------------------------------------- the misses
 
 
@@ -81,11 +89,9 @@ def test_exclusion_in_a_lettered_subclause_of_a_definition(store, lang, citation
 def test_exclusion_of_named_sections_long_before_the_homework_term(store, lang):
     # (b) "The provisions of sections 12, 13 and 17 shall not apply with respect to ...
     # any homeworker engaged in ...": the cue stands twenty words and more before the term
-    stored = provisions_of(store, EXCLUSIONS[lang])[f"{CITE[lang]} 4"]
-    assert stored.status == "excludes"
+    stored, excluding = exclusion_in(store, EXCLUSIONS[lang], f"{CITE[lang]} 4")
     cue = next(e for e in stored.tag.evidence if e.kind == "exclusion")
     assert len(stored.provision.text[cue.start : cue.end].split()) > 20
-    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
     assert excluding.parts == [f"{CITE[lang]} 12", f"{CITE[lang]} 13", f"{CITE[lang]} 17"]
 
 
@@ -163,10 +169,7 @@ def test_work_the_employee_does_at_home_excluded_from_the_whole_law(store, lang)
     # "This Act does not apply to: ... (c) work which the employee performs at home": the
     # excluded kind of work is named as an activity, not a person; a qualifier in a sibling item
     # ("occasionally", "family") does not make the exclusion partial
-    law = provisions_of(store, WORK_AT_HOME[lang])
-    stored = law[f"{CITE[lang]} 2"]
-    assert stored.status == "excludes"
-    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
+    stored, excluding = exclusion_in(store, WORK_AT_HOME[lang], f"{CITE[lang]} 2")
     assert excluding.clause == f"{CITE[lang]} 2(c)"
     assert excluding.parts == []
     (decisive,) = store.decisive_provisions(stored.document.id)
@@ -179,10 +182,7 @@ def test_work_the_employee_does_at_home_excluded_from_the_whole_law(store, lang)
 def test_left_out_of_one_benefit_regime_is_a_partial_exclusion(store, lang):
     # "Homeworkers are covered by the pension scheme ... They are not covered by the employment
     # injury scheme": excluded from that regime only, named in words
-    law = provisions_of(store, HOME_WORK[lang])
-    stored = law[f"{CITE[lang]} 3"]
-    assert stored.status == "excludes"
-    (excluding,) = [e for e in roles_of(stored) if e.role == Role.EXCLUDES]
+    stored, excluding = exclusion_in(store, HOME_WORK[lang], f"{CITE[lang]} 3")
     (regime,) = excluding.parts
     assert regime.startswith(("the employment injury scheme", "el régimen de accidentes"))
     decisive = store.decisive_provisions(stored.document.id)
