@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -154,87 +155,107 @@ def _write_csv(matrix: Matrix, path: Path) -> list[Path]:
 def _write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    # write-only: each row goes to the file as it is appended, so memory does not grow with
+    # the evidence (tens of thousands of rows for a national collection)
+    book = Workbook(write_only=True)
     fills = {c: PatternFill("solid", start_color=_argb(COVERAGE_COLOURS[c])) for c in COVERAGES}
     fonts = {c: Font(color=_argb(COVERAGE_TEXT_COLOURS[c])) for c in COVERAGES}
-    _matrix_sheet(book.active, matrix, fills, fonts)
+
+    def coloured(coverage: Coverage) -> dict[str, Any]:
+        return {"fill": fills[coverage], "font": fonts[coverage]}
+
+    _matrix_sheet(book.create_sheet("Matrix"), matrix, coloured)
     _table_sheet(book.create_sheet("Decisive provisions"), DECISIVE_FIELDS, decisive_rows(matrix))
-    evidence = book.create_sheet("Evidence")
     records = evidence_rows(matrix)
-    _table_sheet(evidence, EVIDENCE_FIELDS, records)
-    for row_number, record in enumerate(records, start=2):
-        coverage_cell = evidence.cell(row_number, 3)
-        coverage_cell.fill, coverage_cell.font = (
-            fills[record["coverage"]],
-            fonts[record["coverage"]],
-        )
-    evidence.auto_filter.ref = evidence.dimensions
+    evidence = book.create_sheet("Evidence")
+    last = get_column_letter(len(EVIDENCE_FIELDS))
+    evidence.auto_filter.ref = f"A1:{last}{len(records) + 1}"
+    column = EVIDENCE_FIELDS.index("coverage")
+    _table_sheet(evidence, EVIDENCE_FIELDS, records, {column: lambda r: coloured(r["coverage"])})
 
     legend = book.create_sheet("Legend")
-    legend.append(["coverage", "meaning"])
-    for coverage in COVERAGES:
-        legend.append([coverage, COVERAGE_NAMES[coverage]])
-        legend.cell(legend.max_row, 1).fill = fills[coverage]
-        legend.cell(legend.max_row, 1).font = fonts[coverage]
-    legend.append([])
-    legend.append(["topic", "C177 / R184", "name"])
-    for topic, (article, name) in TOPICS.items():
-        legend.append([topic, article, name])
     legend.column_dimensions["A"].width = 18
     legend.column_dimensions["B"].width = 60
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                xlsx_text(cell)
+    legend.append(_cells(legend, ["coverage", "meaning"]))
+    for coverage in COVERAGES:
+        first = _cell(legend, coverage, **coloured(coverage))
+        legend.append([first, *_cells(legend, [COVERAGE_NAMES[coverage]])])
+    legend.append([])
+    legend.append(_cells(legend, ["topic", "C177 / R184", "name"]))
+    for topic, (article, name) in TOPICS.items():
+        legend.append(_cells(legend, [topic, article, name]))
     book.save(path)
     return [path]
 
 
-def _matrix_sheet(
-    sheet: Any, matrix: Matrix, fills: dict[Coverage, Any], fonts: dict[Coverage, Any]
-) -> None:
+def _cell(sheet: Any, value: Any, **style: Any) -> Any:
+    """A write-only cell holding `value` as text (never a formula), with openpyxl styles."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    xlsx_text(cell)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def _cells(sheet: Any, values: list[Any], **style: Any) -> list[Any]:
+    return [_cell(sheet, value, **style) for value in values]
+
+
+def _matrix_sheet(sheet: Any, matrix: Matrix, coloured: Callable[[Coverage], dict]) -> None:
     """A row per jurisdiction: its decisive provisions, then its cells in coverage colours; a
     cell decided by a decisive provision names it in a comment."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet.title = "Matrix"
     bold = Font(bold=True)
-    sheet.append(["Jurisdiction", "Decisive provisions", *matrix.topics])
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(text_rotation=60, vertical="bottom")
-    for head in ("A1", "B1"):
-        sheet[head].alignment = Alignment(vertical="bottom")
-    for row_number, (jurisdiction, cells) in enumerate(matrix.rows(), start=2):
-        sheet.cell(row_number, 1, jurisdiction).font = bold
-        head = sheet.cell(row_number, 2, decisive_line(matrix, jurisdiction))
-        head.alignment = Alignment(wrap_text=True, vertical="top")
-        for column, cell in enumerate(cells, start=3):
-            target = sheet.cell(row_number, column, cell.coverage)
-            target.fill, target.font = fills[cell.coverage], fonts[cell.coverage]
-            if cell.decided_by:
-                target.comment = Comment(f"decided by {decided_by_text(cell)}", "c177")
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 48
     for column in range(3, len(matrix.topics) + 3):
         sheet.column_dimensions[get_column_letter(column)].width = 13
     sheet.freeze_panes = "C2"
+    bottom = Alignment(vertical="bottom")
+    rotated = Alignment(text_rotation=60, vertical="bottom")
+    heads = _cells(sheet, ["Jurisdiction", "Decisive provisions"], font=bold, alignment=bottom)
+    sheet.append(heads + _cells(sheet, matrix.topics, font=bold, alignment=rotated))
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for jurisdiction, cells in matrix.rows():
+        row = [
+            _cell(sheet, jurisdiction, font=bold),
+            _cell(sheet, decisive_line(matrix, jurisdiction), alignment=wrapped),
+        ]
+        for cell in cells:
+            target = _cell(sheet, cell.coverage, **coloured(cell.coverage))
+            if cell.decided_by:
+                target.comment = Comment(f"decided by {decided_by_text(cell)}", "c177")
+            row.append(target)
+        sheet.append(row)
 
 
-def _table_sheet(sheet: Any, fields: tuple[str, ...], records: list[dict]) -> None:
-    """A header row in bold, then one row per record, the header frozen."""
+def _table_sheet(
+    sheet: Any,
+    fields: tuple[str, ...],
+    records: list[dict],
+    styles: dict[int, Callable[[dict], dict]] | None = None,
+) -> None:
+    """A header row in bold, then one row per record (the columns of `styles` styled by
+    record), the header frozen."""
     from openpyxl.styles import Font
 
-    sheet.append(list(fields))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    # Appended, never addressed by `max_row`: openpyxl scans every cell for it, quadratic.
-    for record in records:
-        sheet.append([record[key] for key in fields])
     sheet.freeze_panes = "A2"
+    sheet.append(_cells(sheet, list(fields), font=Font(bold=True)))
+    styles = styles or {}
+    for record in records:
+        sheet.append(
+            [
+                _cell(sheet, record[key], **(styles[i](record) if i in styles else {}))
+                for i, key in enumerate(fields)
+            ]
+        )
 
 
 def _argb(colour: str) -> str:

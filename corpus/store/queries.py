@@ -549,7 +549,7 @@ class Store:
                 "status": p.status,
                 "topics": json.dumps(sorted(p.topics)),
             }
-            for p in self.provisions()
+            for p in self.provisions(labels_only=True)
             if p.status is not None
         ]
         cells = [
