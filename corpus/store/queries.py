@@ -32,13 +32,12 @@ from corpus.store.records import (
     review_from_row,
     tag_from_row,
 )
-from corpus.store.schema import DECISIVE_VERSION, migrate
+from corpus.store.schema import DECISIVE_VERSION, DOCUMENT_COLUMNS, migrate
 
 # Every column but the text: a document's text is only read for its excerpts.
-DOCUMENT_COLUMNS = (
-    "id, sha256, name, source, format, jurisdiction, language, title, year, page_count,"
-    " warnings, extractor_version, ingested_at, current"
-)
+
+# Documents read through the index that holds their metadata, never their texts' pages.
+DOCUMENT_META = "documents INDEXED BY documents_meta"
 
 # What one search may cost: the review app passes its visitors' queries straight in.
 MAX_SEARCH_WORDS = 20
@@ -135,14 +134,14 @@ class Store:
         return document_from_row(row) if row else None
 
     def document_by_id(self, document_id: int) -> StoredDocument:
-        query = f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?"
+        query = f"SELECT {DOCUMENT_COLUMNS} FROM {DOCUMENT_META} WHERE id = ?"
         row = self.db.execute(query, (document_id,)).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
         return document_from_row(row)
 
     def documents(self, current_only: bool = True) -> list[StoredDocument]:
-        query = f"SELECT {DOCUMENT_COLUMNS} FROM documents" + (
+        query = f"SELECT {DOCUMENT_COLUMNS} FROM {DOCUMENT_META}" + (
             " WHERE current = 1" if current_only else ""
         )
         return [
@@ -152,7 +151,8 @@ class Store:
 
     def _documents(self, ids: set[int]) -> dict[int, StoredDocument]:
         rows = self.db.execute(
-            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(ids))})",
+            f"SELECT {DOCUMENT_COLUMNS} FROM {DOCUMENT_META}"
+            f" WHERE id IN ({','.join('?' * len(ids))})",
             list(ids),
         )
         return {row["id"]: document_from_row(row) for row in rows}

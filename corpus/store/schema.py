@@ -13,6 +13,11 @@ import sqlite3
 from corpus.model import Tag
 
 # Each entry migrates the schema one version up; the database's user_version says how far it is.
+# A document's columns but its text (`documents_meta` holds them all).
+DOCUMENT_COLUMNS = (
+    "id, sha256, name, source, format, jurisdiction, language, title, year, page_count,"
+    " warnings, extractor_version, ingested_at, current"
+)
 # The tables whose rows belong to a jurisdiction, and the SELECT that finds a row's ("{row}":
 # NEW or OLD in the trigger). Each has a WHERE clause, which an upsert after a SELECT needs.
 _BY_DOCUMENT = "SELECT jurisdiction FROM documents WHERE id = {row}.document_id"
@@ -185,6 +190,10 @@ MIGRATIONS: tuple[str, ...] = (
         for table, jurisdiction in _REVISED.items()
         for event, row in _REVISING_EVENTS
     ),
+    # A document's metadata without its text: the columns after `text` in a row are reached
+    # only through the text's overflow pages (a 300-page code's are hundreds), so every page
+    # of the review app that names documents paid for their texts. The index covers them.
+    f"CREATE INDEX IF NOT EXISTS documents_meta ON documents({DOCUMENT_COLUMNS});",
 )
 # The first schema version with the decisive_provisions table: a database migrated from an
 # earlier one has tags and reviews but no decisive provisions yet, and gets them on opening.
