@@ -67,6 +67,7 @@ from classifiers.lexicon import load_lexicon
 from classifiers.mentions import Mention, MentionKind, find_mentions
 from classifiers.nlp import pipeline_language
 from corpus.clauses import Clause, ancestors, clause_of, split_clauses
+from corpus.decisive import REGIME
 from corpus.labels import TopicId
 from corpus.model import Evidence
 
@@ -373,7 +374,7 @@ class _ProvisionText:
         parts = parts_named(words)
         if parts or self.cues.whole.search(words):
             return parts
-        return (" ".join(words.split()),)
+        return (REGIME + " ".join(words.split()),)
 
     def parts(self, cue_start: int, end: int) -> tuple[str, ...]:
         """The parts of the law named in the sentence from before the cue to `end`."""

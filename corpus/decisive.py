@@ -221,19 +221,16 @@ _QUALIFIER = re.compile(
 _CLAUSE_END = re.compile(r"[.;:](?=\s|$)")
 
 
-# How the tagger names parts of a law (`classifiers.roles.parts_named`); any other part it
-# names is a regime named in words.
-_LAW_PARTS = ("s. ", "art. ", "§ ", "chapter ", "part ", "title ", "this ")
+# What an exclusion reaches that is no division of the law but a regime named in words
+# ("regime: the employment injury scheme"): the tagger marks such parts with it.
+REGIME = "regime: "
 
 
 def is_partial_exclusion(stored: StoredProvision) -> bool:
     """True if the exclusion is narrowed to some homeworkers by a qualifier in its clause, or
     reaches only a regime named in words."""
     regimes = [
-        part
-        for e in _role_exclusions(stored)
-        for part in e.parts or ()
-        if not part.startswith(_LAW_PARTS)
+        part for e in _role_exclusions(stored) for part in e.parts or () if part.startswith(REGIME)
     ]
     return bool(regimes) or any(_QUALIFIER.search(c) for c in _exclusion_clauses(stored))
 

@@ -184,7 +184,9 @@ def test_left_out_of_one_benefit_regime_is_a_partial_exclusion(store, lang):
     # injury scheme": excluded from that regime only, named in words
     stored, excluding = exclusion_in(store, HOME_WORK[lang], f"{CITE[lang]} 3")
     (regime,) = excluding.parts
-    assert regime.startswith(("the employment injury scheme", "el régimen de accidentes"))
+    assert regime.startswith(
+        ("regime: the employment injury scheme", "regime: el régimen de accidentes")
+    )
     decisive = store.decisive_provisions(stored.document.id)
     assert [d.kind for d in decisive if d.citation == stored.provision.citation] == [
         DecisiveKind.PARTIAL_EXCLUSION
